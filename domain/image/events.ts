@@ -1,0 +1,50 @@
+import { z } from "zod";
+
+export const CAPTION_MAX = 2000;
+export const METADATA_MAX_FIELDS = 20;
+export const METADATA_NAME = /^[a-z0-9_-]{1,64}$/;
+export const METADATA_VALUE_MAX = 1000;
+
+export const Metadata = z
+  .record(z.string().regex(METADATA_NAME), z.string().max(METADATA_VALUE_MAX))
+  .refine((m) => Object.keys(m).length <= METADATA_MAX_FIELDS, {
+    message: `at most ${METADATA_MAX_FIELDS} metadata fields`,
+  });
+
+export const ImageUploaded = z.object({
+  id: z.string().length(10),
+  source: z.enum(["upload", "import"]),
+  source_url: z.string().max(2048).optional(),
+  /** Account id; null for an anonymous upload. */
+  owner: z.string().nullable(),
+  /** Keyed HMAC of the client IP, never the IP itself (DESIGN.md, "Events"). */
+  client: z.string().max(64).optional(),
+  blob: z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().positive() }),
+  format: z.enum(["jpeg", "png", "gif", "webp", "avif", "svg"]),
+  extension: z.enum(["jpg", "png", "gif", "webp", "avif", "svg"]),
+  mime: z.string().max(64),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  frames: z.number().int().positive(),
+  caption: z.string().max(CAPTION_MAX).optional(),
+  metadata: Metadata.optional(),
+  created_at: z.number().int(),
+  expires_at: z.number().int().nullable(),
+});
+export type ImageUploaded = z.infer<typeof ImageUploaded>;
+
+export const ImageExpired = z.object({
+  id: z.string().length(10),
+  expired_at: z.number().int(),
+});
+export type ImageExpired = z.infer<typeof ImageExpired>;
+
+export type ImageEvent =
+  | { type: "ImageUploaded"; data: ImageUploaded }
+  | { type: "ImageExpired"; data: ImageExpired };
+
+/** The current schema version of each event's `data`; older versions are upcast on read. */
+export const IMAGE_EVENT_SCHEMAS = {
+  ImageUploaded: { version: 1, schema: ImageUploaded },
+  ImageExpired: { version: 1, schema: ImageExpired },
+} as const;

@@ -1,0 +1,40 @@
+import { createApp } from "./src/app.ts";
+import { systemClock } from "./src/clock.ts";
+import { ConfigError, loadConfig } from "./src/config.ts";
+import { randomIds } from "./src/ids.ts";
+import { runExpiryJob } from "./src/images/expire_job.ts";
+import { openKv } from "./src/kv.ts";
+import { resolveSecret } from "./src/secret.ts";
+import { buildServices } from "./src/services.ts";
+import { VERSION } from "./src/version.ts";
+
+const BLOB_GRACE_MS = 3600_000;
+
+function boot() {
+  try {
+    return loadConfig(Deno.env.toObject());
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    Deno.exit(2);
+  }
+}
+
+const config = boot();
+const ready = (async () => buildServices(config, await openKv(config.kvPath), systemClock, randomIds))();
+
+// Crons are registered at the top level, before any await, so Deploy can extract them.
+Deno.cron("expire images", "0 * * * *", async () => {
+  const report = await runExpiryJob(await ready, { nowMs: Date.now() });
+  console.log(`expiry: ${report.expired} expired, ${report.blobsDeleted} blobs deleted, ${report.failed.length} failed`);
+});
+Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
+  const s = await ready;
+  const res = await s.blobs.collect(Date.now(), BLOB_GRACE_MS, s.queries.isBlobReferenced);
+  console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
+});
+
+const services = await ready;
+const secret = await resolveSecret(services.kv, config.secret);
+const app = createApp({ ...services, secret, version: VERSION });
+Deno.serve({ port: config.port, onListen: () => console.log(`imgpro listening on ${config.publicUrl}`) }, app.fetch);

@@ -1,0 +1,18 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppDeps, AppEnv } from "../src/http/types.ts";
+
+const route = createRoute({
+  method: "get",
+  path: "/healthz",
+  summary: "Liveness and version",
+  responses: {
+    200: {
+      description: "The service is up",
+      content: { "application/json": { schema: z.object({ ok: z.boolean(), version: z.string() }) } },
+    },
+  },
+});
+
+export function healthRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  app.openapi(route, (c) => c.json({ ok: true, version: deps.version }, 200));
+}

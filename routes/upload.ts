@@ -1,0 +1,94 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { MiddlewareHandler } from "hono";
+import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
+import { AppError, fixError } from "../src/http/app_error.ts";
+import { clientIp } from "../src/http/client_ip.ts";
+import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { registerUrl } from "../src/images/image_view.ts";
+import { hmacHex } from "../src/secret.ts";
+import { errorResponses, ImageObjectSchema } from "./schemas.ts";
+
+// Room for the multipart framing and the text fields next to the file.
+const FORM_OVERHEAD_BYTES = 256 * 1024;
+const RESERVED = new Set(["file", "caption", "ttl"]);
+
+const UploadForm = z.object({
+  file: z.any().openapi({ type: "string", format: "binary", description: "JPEG, PNG or GIF" }),
+  caption: z.string().max(CAPTION_MAX).optional(),
+  ttl: z.string().optional().openapi({ description: "Seconds (≥300) or 5m, 2h, 7d; at most 90d" }),
+}).catchall(z.string().openapi({ description: "Attribution metadata" }));
+
+const route = createRoute({
+  method: "post",
+  path: "/v1/upload",
+  summary: "Upload an image",
+  description: "Multipart upload. Anonymous uploads expire after 30 days.",
+  request: {
+    headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+    body: { required: true, content: { "multipart/form-data": { schema: UploadForm } } },
+  },
+  responses: {
+    201: { description: "Stored", content: { "application/json": { schema: ImageObjectSchema } } },
+    ...errorResponses(413, 415, 422, 500),
+  },
+});
+
+function tooLarge(deps: AppDeps, limit: number): AppError {
+  const mb = Math.floor(limit / (1024 * 1024));
+  return new AppError("file_too_large", `The file is larger than ${mb} MB, the anonymous limit.`, {
+    type: "register",
+    url: registerUrl(deps.config.publicUrl),
+    label: `Create a free account to upload up to ${Math.floor(deps.config.limits.accountMaxBytes / 1048576)} MB`,
+  });
+}
+
+/** Caps the body while it streams in, before anything is buffered. */
+function streamedLimit(deps: AppDeps): MiddlewareHandler {
+  const limit = deps.config.limits.anonMaxBytes;
+  return bodyLimit({
+    maxSize: limit + FORM_OVERHEAD_BYTES,
+    onError: () => {
+      throw tooLarge(deps, limit);
+    },
+  });
+}
+
+export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  app.use("/v1/upload", streamedLimit(deps));
+  app.openapi(route, async (c) => {
+    const form = c.req.valid("form") as Record<string, unknown>;
+    const file = form.file;
+    if (!(file instanceof File)) {
+      throw fixError("validation_error", "No file in the `file` field.", "Send multipart/form-data with a `file` part.", "file");
+    }
+    if (file.size > deps.config.limits.anonMaxBytes) throw tooLarge(deps, deps.config.limits.anonMaxBytes);
+    const metadata: Record<string, string> = {};
+    for (const [name, value] of Object.entries(form)) {
+      if (!RESERVED.has(name) && typeof value === "string") metadata[name] = value;
+    }
+    const meta = Metadata.safeParse(metadata);
+    if (!meta.success) {
+      throw fixError(
+        "validation_error",
+        `Invalid attribution metadata: ${meta.error.issues[0].message}.`,
+        "At most 20 extra fields, names [a-z0-9_-]{1,64}, values up to 1,000 characters.",
+        String(meta.error.issues[0].path[0] ?? "metadata"),
+      );
+    }
+    const { image, replayed } = await deps.uploads.upload({
+      bytes: new Uint8Array(await file.arrayBuffer()),
+      caption: form.caption as string | undefined,
+      ttl: form.ttl as string | undefined,
+      metadata: meta.data,
+      owner: null,
+      client: await hmacHex(deps.secret, `ip:${clientIp(c)}`),
+      source: "upload",
+      idempotencyKey: c.req.valid("header")["idempotency-key"],
+      correlationId: c.get("requestId"),
+    });
+    if (replayed) c.header("Idempotent-Replayed", "true");
+    c.header("Location", image.link);
+    return c.json(image, 201);
+  });
+}

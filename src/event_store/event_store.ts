@@ -1,0 +1,170 @@
+import type { EventMeta, StoredEvent } from "../../domain/event_envelope.ts";
+import type { Projection } from "../../projections/mod.ts";
+import { keys } from "./keys.ts";
+import { assertWithinLimits, type Mutation } from "./kv_limits.ts";
+import { type Generations, getMany, planProjectionWrites } from "./projection_writer.ts";
+
+export type NewEvent = { type: string; data: unknown; schema: number };
+
+/** What a reader of a stream needs to append next: the version and its head's versionstamp. */
+export type StreamHead = { version: number; versionstamp: string | null };
+
+export type StreamWrite = { stream: string; expected: StreamHead; events: NewEvent[] };
+
+export type AppendRequest = {
+  writes: StreamWrite[];
+  meta: Omit<EventMeta, "schema">;
+  /** Stored under ["cmd", key] in the same atomic; a second append with the key fails. */
+  idempotency?: { key: string; record: unknown; expireInMs: number };
+  /** Extra guards from other stores (e.g. "the blob this event references still exists"). */
+  guards?: Deno.AtomicCheck[];
+};
+
+export type AppendResult =
+  | { ok: true; versionstamp: string; events: StoredEvent[]; heads: Record<string, StreamHead> }
+  | { ok: false; reason: "conflict" | "duplicate" };
+
+/** Turns a stored event of an older schema into the current one; never rewrites the log. */
+export type Upcaster = (event: StoredEvent) => StoredEvent;
+
+export type LogRecord = { at: number; streams: { stream: string; from: number; to: number }[] };
+
+export class EventStore {
+  #gens: { value: Generations; versionstamp: string | null } | null = null;
+
+  constructor(
+    readonly kv: Deno.Kv,
+    readonly projections: readonly Projection<unknown>[],
+    private readonly upcasters: Record<string, Upcaster> = {},
+  ) {}
+
+  async generations(refresh = false): Promise<{ value: Generations; versionstamp: string | null }> {
+    if (!this.#gens || refresh) {
+      const entry = await this.kv.get<Generations>(keys.projectionGens());
+      this.#gens = { value: entry.value ?? {}, versionstamp: entry.versionstamp };
+    }
+    return this.#gens;
+  }
+
+  async append(req: AppendRequest): Promise<AppendResult> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const gens = await this.generations(attempt > 0);
+      const result = await this.#tryAppend(req, gens);
+      if (result !== "generation_moved") return result;
+    }
+    return { ok: false, reason: "conflict" };
+  }
+
+  async #tryAppend(
+    req: AppendRequest,
+    gens: { value: Generations; versionstamp: string | null },
+  ): Promise<AppendResult | "generation_moved"> {
+    const stored: StoredEvent[] = [];
+    const mutations: Mutation[] = [];
+    const heads: Record<string, StreamHead> = {};
+    const log: LogRecord = { at: req.meta.at, streams: [] };
+    for (const w of req.writes) {
+      let version = w.expected.version;
+      for (const e of w.events) {
+        version++;
+        const event: StoredEvent = {
+          stream: w.stream,
+          version,
+          type: e.type,
+          data: e.data,
+          meta: { ...req.meta, schema: e.schema },
+        };
+        stored.push(event);
+        mutations.push({ type: "set", key: keys.event(w.stream, version), value: event });
+      }
+      mutations.push({ type: "set", key: keys.head(w.stream), value: { version } });
+      log.streams.push({ stream: w.stream, from: w.expected.version + 1, to: version });
+      heads[w.stream] = { version, versionstamp: null };
+    }
+    mutations.push(...await planProjectionWrites(this.kv, this.projections, gens.value, stored));
+    mutations.push({ type: "set", key: keys.logHead(), value: { at: req.meta.at } });
+    if (req.idempotency) {
+      mutations.push({
+        type: "set",
+        key: keys.command(req.idempotency.key),
+        value: req.idempotency.record,
+        expireIn: req.idempotency.expireInMs,
+      });
+    }
+    const checks: Deno.AtomicCheck[] = [
+      ...req.writes.map((w) => ({ key: keys.head(w.stream), versionstamp: w.expected.versionstamp })),
+      { key: keys.projectionGens(), versionstamp: gens.versionstamp },
+      ...(req.idempotency ? [{ key: keys.command(req.idempotency.key), versionstamp: null }] : []),
+      ...(req.guards ?? []),
+    ];
+    // The log record is one more set (its key is only known at commit).
+    assertWithinLimits(checks.length, [...mutations, { type: "set", key: ["log", "x".repeat(20)], value: log }]);
+
+    const op = this.kv.atomic();
+    for (const c of checks) op.check(c);
+    for (const m of mutations) {
+      if (m.type === "set") op.set(m.key, m.value, m.expireIn ? { expireIn: m.expireIn } : undefined);
+      else op.delete(m.key);
+    }
+    op.set([...keys.log(), this.kv.commitVersionstamp()], log);
+    const res = await op.commit();
+    if (res.ok) {
+      for (const h of Object.values(heads)) h.versionstamp = res.versionstamp;
+      return { ok: true, versionstamp: res.versionstamp, events: stored, heads };
+    }
+    if (req.idempotency && (await this.kv.get(keys.command(req.idempotency.key))).value !== null) {
+      return { ok: false, reason: "duplicate" };
+    }
+    const now = await this.kv.get(keys.projectionGens());
+    if (now.versionstamp !== gens.versionstamp) return "generation_moved";
+    return { ok: false, reason: "conflict" };
+  }
+
+  async head(stream: string): Promise<StreamHead> {
+    const entry = await this.kv.get<{ version: number }>(keys.head(stream));
+    return { version: entry.value?.version ?? 0, versionstamp: entry.versionstamp };
+  }
+
+  /** Events of a stream after `afterVersion`, up to the head read first (so none is missing). */
+  async readStream(stream: string, afterVersion = 0): Promise<{ events: StoredEvent[]; head: StreamHead }> {
+    const head = await this.head(stream);
+    const events: StoredEvent[] = [];
+    if (head.version > afterVersion) {
+      const iter = this.kv.list<StoredEvent>({
+        start: keys.event(stream, afterVersion + 1),
+        end: keys.event(stream, head.version + 1),
+      });
+      for await (const entry of iter) events.push(this.upcast(entry.value));
+    }
+    return { events, head };
+  }
+
+  upcast(event: StoredEvent): StoredEvent {
+    const up = this.upcasters[event.type];
+    return up ? up(event) : event;
+  }
+
+  /** The global log in commit order, from just after `after` (a commit versionstamp). */
+  async *readLog(after?: string): AsyncGenerator<{ versionstamp: string; events: StoredEvent[] }> {
+    const iter = this.kv.list<LogRecord>(
+      after ? { start: [...keys.logAt(after), ""], end: [...keys.log(), "\uffff"] } : { prefix: keys.log() },
+      { batchSize: 500 },
+    );
+    for await (const entry of iter) {
+      const wanted: Deno.KvKey[] = [];
+      for (const s of entry.value.streams) {
+        for (let v = s.from; v <= s.to; v++) wanted.push(keys.event(s.stream, v));
+      }
+      const found = await getMany(this.kv, wanted);
+      const events = found.map((f, i) => {
+        if (f.value === null) throw new Error(`log names a missing event ${JSON.stringify(wanted[i])}`);
+        return this.upcast(f.value as StoredEvent);
+      });
+      yield { versionstamp: entry.key[1] as string, events };
+    }
+  }
+
+  async command<T>(key: string): Promise<T | null> {
+    return (await this.kv.get<T>(keys.command(key))).value;
+  }
+}

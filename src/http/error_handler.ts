@@ -1,0 +1,62 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { DomainError } from "../../domain/errors.ts";
+import { AppError } from "./app_error.ts";
+
+/** Maps a business refusal to the envelope; domain code stays free of HTTP. */
+export function fromDomainError(err: DomainError): AppError {
+  const hint = err.hint ?? err.message;
+  switch (err.code) {
+    case "validation_error":
+      return new AppError("validation_error", err.message, { type: "fix", hint, ...(err.field ? { field: err.field } : {}) });
+    case "not_found":
+      return new AppError("not_found", err.message, { type: "fix", hint: "Check the image id." });
+    case "gone":
+      return new AppError("gone", err.message, { type: "fix", hint: "Upload the image again." });
+    default:
+      return new AppError("internal_error", "Something went wrong on our side.", { type: "retry", seconds: 1 });
+  }
+}
+
+export function envelope(err: AppError) {
+  return { error: err.code, message: err.message, action: err.action, ...err.extra };
+}
+
+export function renderError(c: Context, err: AppError): Response {
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (err.action.type === "wait" || err.action.type === "retry") {
+    headers["Retry-After"] = String(err.action.seconds);
+  }
+  return c.json(envelope(err), err.status as 400, headers);
+}
+
+/** The one place every error becomes the SPEC §7 envelope; stack traces only reach the log. */
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof AppError) return renderError(c, err);
+  if (err instanceof DomainError) return renderError(c, fromDomainError(err));
+  if (err instanceof HTTPException && err.status < 500) {
+    return renderError(
+      c,
+      new AppError(err.status === 404 ? "not_found" : "validation_error", err.message || "Bad request.", {
+        type: "fix",
+        hint: "Check the request against /openapi.json.",
+      }),
+    );
+  }
+  const requestId = c.get("requestId" as never) ?? "unknown";
+  console.error(`[${requestId}] ${c.req.method} ${c.req.path} failed:`, err);
+  return renderError(
+    c,
+    new AppError("internal_error", `Something went wrong on our side (request ${requestId}).`, {
+      type: "retry",
+      seconds: 1,
+    }),
+  );
+}
+
+export function notFound(c: Context): Response {
+  return renderError(
+    c,
+    new AppError("not_found", `Nothing at ${c.req.path}.`, { type: "fix", hint: "See /openapi.json for the routes." }),
+  );
+}

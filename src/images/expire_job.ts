@@ -1,0 +1,59 @@
+import type { ExpireImage, ImageState } from "../../domain/image/decider.ts";
+import type { ActorRuntime } from "../actors/mod.ts";
+import type { BlobStore } from "../blob_store/mod.ts";
+import { toUnixSeconds } from "../clock.ts";
+import type { IdGenerator } from "../ids.ts";
+import type { ImageQueries } from "./image_queries.ts";
+
+export type ExpiryReport = { due: string[]; expired: number; blobsDeleted: number; failed: string[] };
+
+const BATCH = 200;
+
+/**
+ * Expires every image whose time has come: `ImageExpired` through the image's actor, then its
+ * blob (unless another live image shares the bytes). Safe to run twice or concurrently: the
+ * decider makes a second expiry a no-op, and the index no longer lists expired images.
+ */
+export async function runExpiryJob(
+  deps: { queries: ImageQueries; runtime: ActorRuntime; blobs: BlobStore; ids: IdGenerator },
+  opts: { nowMs: number; dryRun?: boolean },
+): Promise<ExpiryReport> {
+  const report: ExpiryReport = { due: [], expired: 0, blobsDeleted: 0, failed: [] };
+  const nowSeconds = toUnixSeconds(opts.nowMs);
+  const correlation = deps.ids.commandId();
+  const attempted = new Set<string>();
+  while (true) {
+    const batch: string[] = [];
+    for await (const id of deps.queries.due(nowSeconds)) {
+      if (attempted.has(id)) continue;
+      batch.push(id);
+      if (batch.length >= BATCH) break;
+    }
+    if (batch.length === 0) break;
+    for (const id of batch) {
+      attempted.add(id);
+      report.due.push(id);
+      if (opts.dryRun) continue;
+      try {
+        const command: ExpireImage = { type: "ExpireImage", now: nowSeconds };
+        const res = await deps.runtime.send<ImageState, ExpireImage>(`image-${id}`, command, {
+          meta: {
+            at: opts.nowMs,
+            actor: "system:expiry",
+            command_id: deps.ids.commandId(),
+            correlation_id: correlation,
+          },
+        });
+        if (!res.ok || res.state.status === "absent") continue;
+        if (res.events.length) report.expired++;
+        if (await deps.blobs.delete(res.state.image.blob.hash, deps.queries.isBlobReferenced)) {
+          report.blobsDeleted++;
+        }
+      } catch (err) {
+        console.error(`expiry of ${id} failed:`, err);
+        report.failed.push(id);
+      }
+    }
+  }
+  return report;
+}

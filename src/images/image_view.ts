@@ -1,0 +1,42 @@
+import type { ImageDoc } from "../../projections/image_read_model.ts";
+
+export type ImageObject = {
+  id: string;
+  link: string;
+  extension: ImageDoc["extension"];
+  width: number;
+  height: number;
+  filesize: number;
+  created_at: number;
+  caption?: string;
+  metadata?: Record<string, string>;
+  expires_at?: number;
+  upgrade?: { type: "register"; url: string; message: string; label: string };
+};
+
+export const registerUrl = (publicUrl: string) => `${publicUrl}/auth/register?from_cta=api`;
+
+/** The image object of SPEC §2, as every endpoint returns it. */
+export function imageObject(doc: ImageDoc, publicUrl: string): ImageObject {
+  const out: ImageObject = {
+    id: doc.id,
+    link: `${publicUrl}/${doc.id}`,
+    extension: doc.extension,
+    width: doc.width,
+    height: doc.height,
+    filesize: doc.blob.size,
+    created_at: doc.created_at,
+  };
+  if (doc.caption !== undefined) out.caption = doc.caption;
+  if (doc.metadata !== undefined) out.metadata = doc.metadata;
+  if (doc.expires_at !== null) out.expires_at = doc.expires_at;
+  if (doc.owner === null) {
+    out.upgrade = {
+      type: "register",
+      url: registerUrl(publicUrl),
+      message: "Anonymous images expire after 30 days. A free account keeps them permanently.",
+      label: "Create a free account",
+    };
+  }
+  return out;
+}

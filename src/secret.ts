@@ -1,0 +1,30 @@
+import { encodeBase64Url } from "./encoding.ts";
+
+const SECRET_KEY: Deno.KvKey = ["meta", "dev_secret"];
+
+/**
+ * In development the secret is generated once and kept in KV, so signed links and client
+ * hashes survive restarts. On Deploy the config requires SECRET, so this never generates there.
+ */
+export async function resolveSecret(kv: Deno.Kv, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  const existing = await kv.get<string>(SECRET_KEY);
+  if (existing.value) return existing.value;
+  const fresh = encodeBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+  const res = await kv.atomic().check(existing).set(SECRET_KEY, fresh).commit();
+  if (res.ok) return fresh;
+  return (await kv.get<string>(SECRET_KEY)).value!;
+}
+
+/** A keyed hash: how client IPs appear in events and counters (never in plain text). */
+export async function hmacHex(secret: string, message: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
+  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
+}
