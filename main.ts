@@ -21,12 +21,15 @@ function boot() {
 }
 
 const config = boot();
-const ready = (async () => buildServices(config, await openKv(config.kvPath), systemClock, randomIds))();
+const ready =
+  (async () => buildServices(config, await openKv(config.kvPath), systemClock, randomIds))();
 
 // Crons are registered at the top level, before any await, so Deploy can extract them.
 Deno.cron("expire images", "0 * * * *", async () => {
   const report = await runExpiryJob(await ready, { nowMs: Date.now() });
-  console.log(`expiry: ${report.expired} expired, ${report.blobsDeleted} blobs deleted, ${report.failed.length} failed`);
+  console.log(
+    `expiry: ${report.expired} expired, ${report.blobsDeleted} blobs deleted, ${report.failed.length} failed`,
+  );
 });
 Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   const s = await ready;
@@ -37,4 +40,7 @@ Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
 const services = await ready;
 const secret = await resolveSecret(services.kv, config.secret);
 const app = createApp({ ...services, secret, version: VERSION });
-Deno.serve({ port: config.port, onListen: () => console.log(`imgpro listening on ${config.publicUrl}`) }, app.fetch);
+Deno.serve({
+  port: config.port,
+  onListen: () => console.log(`imgpro listening on ${config.publicUrl}`),
+}, app.fetch);

@@ -16,13 +16,18 @@ const route = createRoute({
   summary: "An image's link: the viewer page for browsers, the bytes for everything else",
   request: {
     params: z.object({
-      file: z.string().regex(/^[0-9A-Za-z]{10}(\.[A-Za-z0-9]{1,5})?$/).openapi({ example: "V1StGXR8Z5.jpg" }),
+      file: z.string().regex(/^[0-9A-Za-z]{10}(\.[A-Za-z0-9]{1,5})?$/).openapi({
+        example: "V1StGXR8Z5.jpg",
+      }),
     }),
   },
   responses: {
     200: {
       description: "Image bytes, or an HTML viewer page when Accept asks for text/html",
-      content: { "image/*": { schema: z.string().openapi({ format: "binary" }) }, "text/html": { schema: z.string() } },
+      content: {
+        "image/*": { schema: z.string().openapi({ format: "binary" }) },
+        "text/html": { schema: z.string() },
+      },
     },
     304: { description: "Not modified" },
     ...errorResponses(400, 404, 410),
@@ -30,11 +35,17 @@ const route = createRoute({
 });
 
 function notFound(id: string) {
-  return new AppError("not_found", `No image with id ${id}.`, { type: "fix", hint: "Check the link; ids are 10 characters." });
+  return new AppError("not_found", `No image with id ${id}.`, {
+    type: "fix",
+    hint: "Check the link; ids are 10 characters.",
+  });
 }
 
 function gone(id: string) {
-  return new AppError("gone", `Image ${id} has expired or was deleted.`, { type: "fix", hint: "Upload it again." });
+  return new AppError("gone", `Image ${id} has expired or was deleted.`, {
+    type: "fix",
+    hint: "Upload it again.",
+  });
 }
 
 /** Transforms arrive with the transforms issue; until then a parameter is refused, never ignored. */
@@ -58,7 +69,9 @@ const wantsHtml = (c: Context) => (c.req.header("accept") ?? "").includes("text/
 export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(route, async (c) => {
     const [id, rawExt] = c.req.valid("param").file.split(".");
-    const ext = rawExt === undefined ? undefined : EXT_ALIASES[rawExt.toLowerCase()] ?? rawExt.toLowerCase();
+    const ext = rawExt === undefined
+      ? undefined
+      : EXT_ALIASES[rawExt.toLowerCase()] ?? rawExt.toLowerCase();
     const html = ext === undefined && wantsHtml(c);
     c.header("Vary", "Accept");
     const doc = await deps.queries.get(id);
@@ -79,7 +92,10 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     }
     if (html) {
       c.header("Cache-Control", "public, max-age=60");
-      return c.html(`<!DOCTYPE html>${ViewerPage({ doc, publicUrl: deps.config.publicUrl, nowSeconds })}`, 200);
+      return c.html(
+        `<!DOCTYPE html>${ViewerPage({ doc, publicUrl: deps.config.publicUrl, nowSeconds })}`,
+        200,
+      );
     }
 
     const etag = `"${doc.blob.hash}"`;
@@ -88,7 +104,10 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
     const inm = c.req.header("if-none-match");
-    if (inm && (inm.trim() === "*" || inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))) {
+    if (
+      inm &&
+      (inm.trim() === "*" || inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))
+    ) {
       return c.body(null, 304);
     }
     const blob = await deps.blobs.read(doc.blob.hash);

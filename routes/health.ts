@@ -8,7 +8,9 @@ const route = createRoute({
   responses: {
     200: {
       description: "The service is up",
-      content: { "application/json": { schema: z.object({ ok: z.boolean(), version: z.string() }) } },
+      content: {
+        "application/json": { schema: z.object({ ok: z.boolean(), version: z.string() }) },
+      },
     },
   },
 });

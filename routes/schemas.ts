@@ -25,7 +25,9 @@ export const ImageObjectSchema = z.object({
   created_at: z.number().int().openapi({ description: "Unix seconds" }),
   caption: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
-  expires_at: z.number().int().optional().openapi({ description: "Unix seconds; anonymous or ttl uploads" }),
+  expires_at: z.number().int().optional().openapi({
+    description: "Unix seconds; anonymous or ttl uploads",
+  }),
   upgrade: z.object({
     type: z.literal("register"),
     url: z.string(),

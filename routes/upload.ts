@@ -39,7 +39,9 @@ function tooLarge(deps: AppDeps, limit: number): AppError {
   return new AppError("file_too_large", `The file is larger than ${mb} MB, the anonymous limit.`, {
     type: "register",
     url: registerUrl(deps.config.publicUrl),
-    label: `Create a free account to upload up to ${Math.floor(deps.config.limits.accountMaxBytes / 1048576)} MB`,
+    label: `Create a free account to upload up to ${
+      Math.floor(deps.config.limits.accountMaxBytes / 1048576)
+    } MB`,
   });
 }
 
@@ -60,9 +62,16 @@ export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const form = c.req.valid("form") as Record<string, unknown>;
     const file = form.file;
     if (!(file instanceof File)) {
-      throw fixError("validation_error", "No file in the `file` field.", "Send multipart/form-data with a `file` part.", "file");
+      throw fixError(
+        "validation_error",
+        "No file in the `file` field.",
+        "Send multipart/form-data with a `file` part.",
+        "file",
+      );
     }
-    if (file.size > deps.config.limits.anonMaxBytes) throw tooLarge(deps, deps.config.limits.anonMaxBytes);
+    if (file.size > deps.config.limits.anonMaxBytes) {
+      throw tooLarge(deps, deps.config.limits.anonMaxBytes);
+    }
     const metadata: Record<string, string> = {};
     for (const [name, value] of Object.entries(form)) {
       if (!RESERVED.has(name) && typeof value === "string") metadata[name] = value;

@@ -10,7 +10,9 @@ export function ViewerPage(props: { doc: ImageDoc; publicUrl: string; nowSeconds
   const { doc, publicUrl } = props;
   const file = `${publicUrl}/${doc.id}.${doc.extension}`;
   const title = doc.caption ?? `Image ${doc.id}`;
-  const days = doc.expires_at === null ? null : Math.max(0, Math.ceil((doc.expires_at - props.nowSeconds) / 86400));
+  const days = doc.expires_at === null
+    ? null
+    : Math.max(0, Math.ceil((doc.expires_at - props.nowSeconds) / 86400));
   return (
     <html lang="en">
       <head>
@@ -47,14 +49,14 @@ export function ViewerPage(props: { doc: ImageDoc; publicUrl: string; nowSeconds
             )
             : null}
           <p class="meta">
-            {doc.width}×{doc.height} · {doc.extension.toUpperCase()} · {Math.ceil(doc.blob.size / 1024)} KB ·{" "}
+            {doc.width}×{doc.height} · {doc.extension.toUpperCase()} ·{" "}
+            {Math.ceil(doc.blob.size / 1024)} KB ·{" "}
             <a href={file} download={`${doc.id}.${doc.extension}`}>Download</a>
           </p>
           {days !== null
             ? (
               <p class="notice">
-                This image expires in {days} day{days === 1 ? "" : "s"}.{" "}
-                {doc.owner === null
+                This image expires in {days} day{days === 1 ? "" : "s"}. {doc.owner === null
                   ? <a href={`${publicUrl}/auth/register?from_cta=viewer`}>Create a free account</a>
                   : null}
                 {doc.owner === null ? " to keep your uploads permanently." : null}

@@ -15,16 +15,22 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       if (result.success) return;
       const issue = result.error.issues[0];
       const field = issue?.path.map(String).join(".") || undefined;
-      throw new AppError("validation_error", `Invalid ${field ?? "request"}: ${issue?.message ?? "bad input"}.`, {
-        type: "fix",
-        hint: "See /openapi.json for the expected request.",
-        ...(field ? { field } : {}),
-      });
+      throw new AppError(
+        "validation_error",
+        `Invalid ${field ?? "request"}: ${issue?.message ?? "bad input"}.`,
+        {
+          type: "fix",
+          hint: "See /openapi.json for the expected request.",
+          ...(field ? { field } : {}),
+        },
+      );
     },
   });
   app.use(requestId());
   // Images are meant to be embedded anywhere, so the resource policy must allow cross-origin.
-  app.use(secureHeaders({ crossOriginResourcePolicy: "cross-origin", crossOriginOpenerPolicy: false }));
+  app.use(
+    secureHeaders({ crossOriginResourcePolicy: "cross-origin", crossOriginOpenerPolicy: false }),
+  );
   app.onError(onError);
   app.notFound(notFound);
   healthRoutes(app, deps);

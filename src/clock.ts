@@ -3,7 +3,9 @@ export type Clock = { now(): number };
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-export const fixedClock = (ms: number): Clock & { set(ms: number): void; advance(ms: number): void } => {
+export const fixedClock = (
+  ms: number,
+): Clock & { set(ms: number): void; advance(ms: number): void } => {
   let t = ms;
   return { now: () => t, set: (v) => void (t = v), advance: (d) => void (t += d) };
 };

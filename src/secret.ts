@@ -25,6 +25,8 @@ export async function hmacHex(secret: string, message: string): Promise<string> 
     false,
     ["sign"],
   );
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)));
+  const sig = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)),
+  );
   return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
 }

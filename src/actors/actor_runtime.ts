@@ -50,7 +50,10 @@ export class ActorRuntime {
     readonly store: EventStore,
     private readonly deciders: Record<string, Decider<unknown, unknown, DomainEventLike>>,
     private readonly codec: EventCodec,
-    private readonly options: { idleMs: number; maxRetries: number } = { idleMs: 60_000, maxRetries: 8 },
+    private readonly options: { idleMs: number; maxRetries: number } = {
+      idleMs: 60_000,
+      maxRetries: 8,
+    },
   ) {}
 
   get size(): number {
@@ -121,12 +124,19 @@ export class ActorRuntime {
     return moved;
   }
 
-  async #handle(stream: string, actor: Actor, command: unknown, opts: SendOptions): Promise<SendResult<unknown>> {
+  async #handle(
+    stream: string,
+    actor: Actor,
+    command: unknown,
+    opts: SendOptions,
+  ): Promise<SendResult<unknown>> {
     const decider = this.#decider(stream);
     if (actor.head.versionstamp === null) await this.#catchUp(stream, actor);
     for (let attempt = 0; attempt <= this.options.maxRetries; attempt++) {
       const decided = decider.decide(command, actor.state);
-      if (decided.length === 0) return { ok: true, state: actor.state, events: [], version: actor.head.version };
+      if (decided.length === 0) {
+        return { ok: true, state: actor.state, events: [], version: actor.head.version };
+      }
       const events = decided.map(this.codec);
       const res = await this.store.append({
         writes: [{ stream, expected: actor.head, events }],
@@ -155,6 +165,8 @@ export class ActorRuntime {
       const moved = await this.#catchUp(stream, actor);
       if (!moved) throw new GuardFailedError(`append to ${stream} failed on a guard`);
     }
-    throw new ConflictRetriesExhaustedError(`${stream}: gave up after ${this.options.maxRetries} conflicts`);
+    throw new ConflictRetriesExhaustedError(
+      `${stream}: gave up after ${this.options.maxRetries} conflicts`,
+    );
   }
 }

@@ -112,7 +112,9 @@ export class KvBlobStore implements BlobStore {
   async #deleteGeneration(hash: string, gen: string, chunks: number) {
     for (let n = 0; n < chunks; n += DELETES_PER_ATOMIC) {
       const op = this.kv.atomic();
-      for (let i = n; i < Math.min(n + DELETES_PER_ATOMIC, chunks); i++) op.delete(chunkKey(hash, gen, i));
+      for (let i = n; i < Math.min(n + DELETES_PER_ATOMIC, chunks); i++) {
+        op.delete(chunkKey(hash, gen, i));
+      }
       await op.commit();
     }
     await this.kv.delete(genKey(hash, gen));

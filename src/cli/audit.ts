@@ -8,7 +8,14 @@ if (!stream || Deno.args.includes("--help")) {
 const services = await bootstrapCli();
 const { events } = await services.store.readStream(stream);
 for (const e of events) {
-  console.log(JSON.stringify({ version: e.version, time: new Date(e.meta.at).toISOString(), type: e.type, data: e.data }));
+  console.log(
+    JSON.stringify({
+      version: e.version,
+      time: new Date(e.meta.at).toISOString(),
+      type: e.type,
+      data: e.data,
+    }),
+  );
 }
 if (events.length === 0) console.error(`stream ${stream} has no events`);
 shutdown(services);

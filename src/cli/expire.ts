@@ -8,7 +8,9 @@ let nowMs = Date.now();
 if (nowIdx >= 0) {
   nowMs = Date.parse(args[nowIdx + 1] ?? "");
   if (Number.isNaN(nowMs)) {
-    console.error(`--now needs an ISO time, e.g. --now 2026-12-31T00:00:00Z (got ${args[nowIdx + 1]})`);
+    console.error(
+      `--now needs an ISO time, e.g. --now 2026-12-31T00:00:00Z (got ${args[nowIdx + 1]})`,
+    );
     Deno.exit(2);
   }
 }

@@ -92,19 +92,27 @@ export class EventStore {
       });
     }
     const checks: Deno.AtomicCheck[] = [
-      ...req.writes.map((w) => ({ key: keys.head(w.stream), versionstamp: w.expected.versionstamp })),
+      ...req.writes.map((w) => ({
+        key: keys.head(w.stream),
+        versionstamp: w.expected.versionstamp,
+      })),
       { key: keys.projectionGens(), versionstamp: gens.versionstamp },
       ...(req.idempotency ? [{ key: keys.command(req.idempotency.key), versionstamp: null }] : []),
       ...(req.guards ?? []),
     ];
     // The log record is one more set (its key is only known at commit).
-    assertWithinLimits(checks.length, [...mutations, { type: "set", key: ["log", "x".repeat(20)], value: log }]);
+    assertWithinLimits(checks.length, [...mutations, {
+      type: "set",
+      key: ["log", "x".repeat(20)],
+      value: log,
+    }]);
 
     const op = this.kv.atomic();
     for (const c of checks) op.check(c);
     for (const m of mutations) {
-      if (m.type === "set") op.set(m.key, m.value, m.expireIn ? { expireIn: m.expireIn } : undefined);
-      else op.delete(m.key);
+      if (m.type === "set") {
+        op.set(m.key, m.value, m.expireIn ? { expireIn: m.expireIn } : undefined);
+      } else op.delete(m.key);
     }
     op.set([...keys.log(), this.kv.commitVersionstamp()], log);
     const res = await op.commit();
@@ -126,7 +134,10 @@ export class EventStore {
   }
 
   /** Events of a stream after `afterVersion`, up to the head read first (so none is missing). */
-  async readStream(stream: string, afterVersion = 0): Promise<{ events: StoredEvent[]; head: StreamHead }> {
+  async readStream(
+    stream: string,
+    afterVersion = 0,
+  ): Promise<{ events: StoredEvent[]; head: StreamHead }> {
     const head = await this.head(stream);
     const events: StoredEvent[] = [];
     if (head.version > afterVersion) {
@@ -147,7 +158,9 @@ export class EventStore {
   /** The global log in commit order, from just after `after` (a commit versionstamp). */
   async *readLog(after?: string): AsyncGenerator<{ versionstamp: string; events: StoredEvent[] }> {
     const iter = this.kv.list<LogRecord>(
-      after ? { start: [...keys.logAt(after), ""], end: [...keys.log(), "\uffff"] } : { prefix: keys.log() },
+      after
+        ? { start: [...keys.logAt(after), ""], end: [...keys.log(), "\uffff"] }
+        : { prefix: keys.log() },
       { batchSize: 500 },
     );
     for await (const entry of iter) {
@@ -157,7 +170,9 @@ export class EventStore {
       }
       const found = await getMany(this.kv, wanted);
       const events = found.map((f, i) => {
-        if (f.value === null) throw new Error(`log names a missing event ${JSON.stringify(wanted[i])}`);
+        if (f.value === null) {
+          throw new Error(`log names a missing event ${JSON.stringify(wanted[i])}`);
+        }
         return this.upcast(f.value as StoredEvent);
       });
       yield { versionstamp: entry.key[1] as string, events };

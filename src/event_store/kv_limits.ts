@@ -65,6 +65,8 @@ export function assertWithinLimits(checks: number, mutations: Mutation[]): void 
       total += v;
     }
   }
-  if (keyTotal > KV_LIMITS.keyBytesPerAtomic) throw new KvLimitError(`keys total ${keyTotal} bytes`);
+  if (keyTotal > KV_LIMITS.keyBytesPerAtomic) {
+    throw new KvLimitError(`keys total ${keyTotal} bytes`);
+  }
   if (total > KV_LIMITS.bytesPerAtomic) throw new KvLimitError(`atomic totals ~${total} bytes`);
 }

@@ -8,7 +8,10 @@ export type Generations = Record<string, string>;
 /** The generation a projection lives in before any replay has switched it. */
 export const initialGeneration = (p: Projection<unknown>) => `v${p.version}`;
 
-export async function getMany(kv: Deno.Kv, list: Deno.KvKey[]): Promise<Deno.KvEntryMaybe<unknown>[]> {
+export async function getMany(
+  kv: Deno.Kv,
+  list: Deno.KvKey[],
+): Promise<Deno.KvEntryMaybe<unknown>[]> {
   const out: Deno.KvEntryMaybe<unknown>[] = [];
   // KV's getMany takes at most 10 keys.
   for (let i = 0; i < list.length; i += 10) out.push(...await kv.getMany(list.slice(i, i + 10)));

@@ -8,13 +8,20 @@ export function fromDomainError(err: DomainError): AppError {
   const hint = err.hint ?? err.message;
   switch (err.code) {
     case "validation_error":
-      return new AppError("validation_error", err.message, { type: "fix", hint, ...(err.field ? { field: err.field } : {}) });
+      return new AppError("validation_error", err.message, {
+        type: "fix",
+        hint,
+        ...(err.field ? { field: err.field } : {}),
+      });
     case "not_found":
       return new AppError("not_found", err.message, { type: "fix", hint: "Check the image id." });
     case "gone":
       return new AppError("gone", err.message, { type: "fix", hint: "Upload the image again." });
     default:
-      return new AppError("internal_error", "Something went wrong on our side.", { type: "retry", seconds: 1 });
+      return new AppError("internal_error", "Something went wrong on our side.", {
+        type: "retry",
+        seconds: 1,
+      });
   }
 }
 
@@ -37,10 +44,14 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException && err.status < 500) {
     return renderError(
       c,
-      new AppError(err.status === 404 ? "not_found" : "validation_error", err.message || "Bad request.", {
-        type: "fix",
-        hint: "Check the request against /openapi.json.",
-      }),
+      new AppError(
+        err.status === 404 ? "not_found" : "validation_error",
+        err.message || "Bad request.",
+        {
+          type: "fix",
+          hint: "Check the request against /openapi.json.",
+        },
+      ),
     );
   }
   const requestId = c.get("requestId" as never) ?? "unknown";
@@ -57,6 +68,9 @@ export function onError(err: Error, c: Context): Response {
 export function notFound(c: Context): Response {
   return renderError(
     c,
-    new AppError("not_found", `Nothing at ${c.req.path}.`, { type: "fix", hint: "See /openapi.json for the routes." }),
+    new AppError("not_found", `Nothing at ${c.req.path}.`, {
+      type: "fix",
+      hint: "See /openapi.json for the routes.",
+    }),
   );
 }

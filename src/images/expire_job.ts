@@ -5,7 +5,12 @@ import { toUnixSeconds } from "../clock.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { ImageQueries } from "./image_queries.ts";
 
-export type ExpiryReport = { due: string[]; expired: number; blobsDeleted: number; failed: string[] };
+export type ExpiryReport = {
+  due: string[];
+  expired: number;
+  blobsDeleted: number;
+  failed: string[];
+};
 
 const BATCH = 200;
 

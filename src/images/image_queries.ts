@@ -27,7 +27,9 @@ export class ImageQueries {
 
   isBlobReferenced = async (hash: string): Promise<boolean> => {
     const gen = await this.#gen(blobRefs.name, initialGeneration(blobRefs));
-    const iter = this.store.kv.list({ prefix: keys.indexPrefix(blobRefs.name, gen, [hash]) }, { limit: 1 });
+    const iter = this.store.kv.list({ prefix: keys.indexPrefix(blobRefs.name, gen, [hash]) }, {
+      limit: 1,
+    });
     for await (const _ of iter) return true;
     return false;
   };

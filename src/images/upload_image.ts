@@ -30,7 +30,8 @@ export type UploadInput = {
 type IdempotencyRecord = { request: string; response: ImageObject };
 
 /** The read model the append just wrote, derived from the same events instead of re-read. */
-const docOf = (events: StoredEvent[]): ImageDoc => events.reduce<ImageDoc | null>(imageReadModel.evolve, null)!;
+const docOf = (events: StoredEvent[]): ImageDoc =>
+  events.reduce<ImageDoc | null>(imageReadModel.evolve, null)!;
 
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
@@ -51,18 +52,25 @@ export class UploadImageService {
     const ttlSeconds = input.ttl === undefined ? undefined : parseTtl(input.ttl);
     const fileHash = await sha256Hex(input.bytes);
     const request = await sha256Hex(
-      new TextEncoder().encode(JSON.stringify([fileHash, input.caption, input.ttl, input.metadata ?? {}])),
+      new TextEncoder().encode(
+        JSON.stringify([fileHash, input.caption, input.ttl, input.metadata ?? {}]),
+      ),
     );
-    const commandKey = input.idempotencyKey === undefined
-      ? undefined
-      : await sha256Hex(new TextEncoder().encode(`${input.owner ?? input.client}\n${input.idempotencyKey}`));
+    const commandKey = input.idempotencyKey === undefined ? undefined : await sha256Hex(
+      new TextEncoder().encode(`${input.owner ?? input.client}\n${input.idempotencyKey}`),
+    );
     if (commandKey) {
       const first = await this.#replay(commandKey, request);
       if (first) return { image: first, replayed: true };
     }
 
     if (input.bytes.length === 0) {
-      throw fixError("invalid_image", "The file is empty.", "Send the image's bytes in the `file` field.", "file");
+      throw fixError(
+        "invalid_image",
+        "The file is empty.",
+        "Send the image's bytes in the `file` field.",
+        "file",
+      );
     }
     const { format, detected } = sniff(input.bytes);
     if (!format) {
@@ -73,7 +81,7 @@ export class UploadImageService {
         "file",
       );
     }
-    const info = await inspectRaster(input.bytes, format, { maxPixels: config.limits.maxPixels });
+    const info = await inspectRaster(input.bytes, format, config.limits);
 
     const id = ids.imageId();
     const at = clock.now();
@@ -98,7 +106,9 @@ export class UploadImageService {
           height: info.height,
           frames: info.frames,
           ...(input.caption !== undefined ? { caption: input.caption } : {}),
-          ...(input.metadata && Object.keys(input.metadata).length ? { metadata: input.metadata } : {}),
+          ...(input.metadata && Object.keys(input.metadata).length
+            ? { metadata: input.metadata }
+            : {}),
         },
       };
       try {
@@ -134,7 +144,10 @@ export class UploadImageService {
         throw err;
       }
     }
-    throw new AppError("internal_error", "Could not store the image; please retry.", { type: "retry", seconds: 1 });
+    throw new AppError("internal_error", "Could not store the image; please retry.", {
+      type: "retry",
+      seconds: 1,
+    });
   }
 
   async #replay(commandKey: string, request: string): Promise<ImageObject | null> {

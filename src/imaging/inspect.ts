@@ -1,0 +1,116 @@
+import { AppError } from "../http/app_error.ts";
+import { imageTooLarge, invalidImage } from "./errors.ts";
+import { swapsAxes } from "./exif_orientation.ts";
+import { readHeader } from "./header.ts";
+import type { RasterFormat } from "./sniff.ts";
+import { type Decoded, type Decoder, decoders } from "./wasm_codecs.ts";
+
+export type RasterInfo = {
+  format: RasterFormat;
+  extension: "jpg" | "png" | "gif";
+  mime: string;
+  /** As displayed: after EXIF orientation 5–8, width and height are swapped. */
+  width: number;
+  height: number;
+  frames: number;
+  /** EXIF orientation 1–8, still to be applied to the decoded pixels; 1 when absent. */
+  orientation: number;
+};
+
+/** Limits from SPEC §4; pass `config.limits` to use the configured values. */
+export type InspectLimits = {
+  maxPixels?: number;
+  maxFrames?: number;
+  maxAnimationPixels?: number;
+};
+
+const DEFAULT_LIMITS: Required<InspectLimits> = {
+  maxPixels: 50_000_000,
+  maxFrames: 300,
+  maxAnimationPixels: 200_000_000,
+};
+
+const TYPES: Record<RasterFormat, Pick<RasterInfo, "extension" | "mime">> = {
+  jpeg: { extension: "jpg", mime: "image/jpeg" },
+  png: { extension: "png", mime: "image/png" },
+  gif: { extension: "gif", mime: "image/gif" },
+};
+
+/**
+ * Checks the header against the limits, then decodes every pixel (and every GIF frame) so that a
+ * corrupt or truncated upload is refused at ingest rather than at its first transform.
+ * Throws AppError: invalid_image, image_too_large, or internal_error if a codec cannot load.
+ */
+export async function inspectRaster(
+  bytes: Uint8Array,
+  format: RasterFormat,
+  limits: InspectLimits = {},
+): Promise<RasterInfo> {
+  // `??` rather than a spread: an explicit `undefined` (an unset config value) keeps the default.
+  const maxPixels = limits.maxPixels ?? DEFAULT_LIMITS.maxPixels;
+  const maxFrames = limits.maxFrames ?? DEFAULT_LIMITS.maxFrames;
+  const maxAnimationPixels = limits.maxAnimationPixels ?? DEFAULT_LIMITS.maxAnimationPixels;
+  const header = readHeader(bytes, format);
+  const { width, height, frames } = header;
+  // The wasm decoders allocate whatever the header claims, so this must come first.
+  if (header.largestFramePixels > maxPixels) {
+    throw imageTooLarge({ kind: "pixels", width, height, limit: maxPixels });
+  }
+  if (frames > 1 && frames > maxFrames) {
+    throw imageTooLarge({ kind: "frames", frames, limit: maxFrames });
+  }
+  if (frames > 1 && frames * width * height > maxAnimationPixels) {
+    throw imageTooLarge({
+      kind: "animation",
+      frames,
+      pixels: frames * width * height,
+      limit: maxAnimationPixels,
+    });
+  }
+
+  const decoder = decoders[format];
+  await load(decoder);
+  const decoded = decodeOrThrow(decoder, bytes, format);
+  // Disagreement (a zero size included) means a crafted file that our walk and the decoder read
+  // differently; the limits above would not have held for what the decoder saw.
+  if (decoded.width !== width || decoded.height !== height || decoded.frames !== frames) {
+    throw invalidImage(format, "its headers contradict its image data");
+  }
+
+  const swap = swapsAxes(header.orientation);
+  return {
+    format,
+    ...TYPES[format],
+    width: swap ? height : width,
+    height: swap ? width : height,
+    frames,
+    orientation: header.orientation,
+  };
+}
+
+async function load(decoder: Decoder): Promise<void> {
+  try {
+    await decoder.load();
+  } catch (cause) {
+    // Not the uploader's fault: the wasm could not be read or compiled on this server.
+    const error = new AppError("internal_error", "The image decoder is unavailable.", {
+      type: "retry",
+      seconds: 30,
+    });
+    error.cause = cause;
+    throw error;
+  }
+}
+
+function decodeOrThrow(
+  decoder: Decoder,
+  bytes: Uint8Array,
+  format: RasterFormat,
+): Decoded {
+  try {
+    return decoder.decode(bytes);
+  } catch (cause) {
+    // Wasm failures arrive as Errors, RuntimeError traps, strings or bare objects alike.
+    throw invalidImage(format, "the image data is corrupt or truncated", cause);
+  }
+}

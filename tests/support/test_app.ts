@@ -1,0 +1,46 @@
+import { createApp } from "../../src/app.ts";
+import { fixedClock } from "../../src/clock.ts";
+import { loadConfig } from "../../src/config.ts";
+import { randomIds } from "../../src/ids.ts";
+import { buildServices } from "../../src/services.ts";
+
+export const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+export const fixture = (name: string) => Deno.readFile(new URL(name, FIXTURES));
+
+/** A whole service over an in-memory KV, with a clock the test controls. */
+export async function testApp(
+  env: Record<string, string> = {},
+  opts: { kv?: Deno.Kv; startMs?: number } = {},
+) {
+  const config = loadConfig({ KV_PATH: ":memory:", PUBLIC_URL: "http://img.test", ...env });
+  const kv = opts.kv ?? await Deno.openKv(":memory:");
+  const clock = fixedClock(opts.startMs ?? Date.UTC(2026, 10, 25, 12));
+  const services = buildServices(config, kv, clock, randomIds);
+  const app = createApp({
+    ...services,
+    secret: "test-secret-test-secret-test-secret!",
+    version: "test",
+  });
+  return {
+    app,
+    clock,
+    services,
+    kv,
+    /** Closes the runtime's timers and, unless the caller owns it, the KV. */
+    close() {
+      services.runtime.close();
+      if (!opts.kv) kv.close();
+    },
+  };
+}
+
+export function uploadForm(
+  bytes: Uint8Array,
+  name = "image.bin",
+  fields: Record<string, string> = {},
+): FormData {
+  const form = new FormData();
+  form.append("file", new Blob([bytes as Uint8Array<ArrayBuffer>]), name);
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  return form;
+}
