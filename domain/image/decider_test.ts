@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { DomainError } from "../errors.ts";
-import { decideImage, evolveImage, type ImageCommand, initialImageState, type UploadImage } from "./decider.ts";
+import {
+  decideImage,
+  evolveImage,
+  type ImageCommand,
+  initialImageState,
+  type UploadImage,
+} from "./decider.ts";
 import type { ImageEvent } from "./events.ts";
 
 const DAY = 86_400;
@@ -72,22 +78,34 @@ Deno.test("an image id cannot be uploaded twice", () => {
 
 Deno.test("expiry happens only when due", () => {
   const history = given([]).when(upload());
-  throwsDomain(() => given(history).when({ type: "ExpireImage", now: NOW + 30 * DAY - 1 }), "not_due");
+  throwsDomain(
+    () => given(history).when({ type: "ExpireImage", now: NOW + 30 * DAY - 1 }),
+    "not_due",
+  );
   const expired = given(history).when({ type: "ExpireImage", now: NOW + 30 * DAY });
-  assert.deepEqual(expired, [{ type: "ImageExpired", data: { id: "AbCdEfGh12", expired_at: NOW + 30 * DAY } }]);
+  assert.deepEqual(expired, [{
+    type: "ImageExpired",
+    data: { id: "AbCdEfGh12", expired_at: NOW + 30 * DAY },
+  }]);
 });
 
 Deno.test("expiring twice changes nothing", () => {
   const history = given([]).when(upload());
   const expired = given(history).when({ type: "ExpireImage", now: NOW + 40 * DAY });
-  assert.deepEqual(given([...history, ...expired]).when({ type: "ExpireImage", now: NOW + 41 * DAY }), []);
+  assert.deepEqual(
+    given([...history, ...expired]).when({ type: "ExpireImage", now: NOW + 41 * DAY }),
+    [],
+  );
 });
 
 Deno.test("a permanent image never expires", () => {
   const owned = upload();
   owned.image = { ...owned.image, owner: "acc1" };
   const history = given([]).when(owned);
-  throwsDomain(() => given(history).when({ type: "ExpireImage", now: NOW + 3650 * DAY }), "not_due");
+  throwsDomain(
+    () => given(history).when({ type: "ExpireImage", now: NOW + 3650 * DAY }),
+    "not_due",
+  );
 });
 
 Deno.test("expiring an unknown image is refused", () => {

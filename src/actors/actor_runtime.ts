@@ -61,7 +61,8 @@ export class ActorRuntime {
   }
 
   send<S, C>(stream: string, command: C, opts: SendOptions): Promise<SendResult<S>> {
-    const actor = this.#actors.get(stream) ?? this.#spawn(stream);
+    const actor = this.#actorFor(stream);
+    if (actor instanceof Error) return Promise.reject(actor);
     const run = actor.mailbox.then(() => this.#handle(stream, actor, command, opts));
     // The mailbox must survive a failed command, so the next one still runs.
     actor.mailbox = run.catch(() => {});
@@ -71,7 +72,8 @@ export class ActorRuntime {
 
   /** Current state of a stream's actor (hydrating it if needed). */
   state<S>(stream: string): Promise<S> {
-    const actor = this.#actors.get(stream) ?? this.#spawn(stream);
+    const actor = this.#actorFor(stream);
+    if (actor instanceof Error) return Promise.reject(actor);
     const run = actor.mailbox.then(async () => {
       await this.#catchUp(stream, actor);
       return actor.state as S;
@@ -91,6 +93,14 @@ export class ActorRuntime {
     const decider = this.deciders[kind];
     if (!decider) throw new Error(`no decider for stream ${stream}`);
     return decider;
+  }
+
+  #actorFor(stream: string): Actor | Error {
+    try {
+      return this.#actors.get(stream) ?? this.#spawn(stream);
+    } catch (err) {
+      return err as Error;
+    }
   }
 
   #spawn(stream: string): Actor {

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { CHUNK_BYTES, KvBlobStore } from "../src/blob_store/mod.ts";
+
+const bytesOf = (n: number, seed = 1) =>
+  Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
+const readAll = async (body: ReadableStream<Uint8Array>) =>
+  new Uint8Array(await new Response(body).arrayBuffer());
+const never = () => Promise.resolve(false);
+
+Deno.test("a blob round-trips through 60 KiB chunks, streamed one chunk at a time", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const data = bytesOf(CHUNK_BYTES * 3 + 17);
+  const stored = await blobs.put(data, 0);
+  assert.equal(stored.size, data.length);
+  const chunks = await Array.fromAsync(kv.list<Uint8Array>({ prefix: ["blob", stored.hash] }));
+  assert.equal(chunks.length, 4);
+  assert.ok(chunks.every((c) => c.value.length <= CHUNK_BYTES));
+  const read = await blobs.read(stored.hash);
+  const pieces: number[] = [];
+  for await (const piece of read!.body) pieces.push(piece.length);
+  assert.deepEqual(pieces, [CHUNK_BYTES, CHUNK_BYTES, CHUNK_BYTES, 17]);
+  assert.deepEqual(await readAll((await blobs.read(stored.hash))!.body), data);
+});
+
+Deno.test("the same bytes are stored once", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const a = await blobs.put(bytesOf(1000), 0);
+  const b = await blobs.put(bytesOf(1000), 1);
+  assert.equal(a.hash, b.hash);
+  assert.equal((await Array.fromAsync(kv.list({ prefix: ["blob", a.hash] }))).length, 1);
+});
+
+Deno.test("a referenced blob is kept and an unreferenced one deleted with its chunks", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const { hash } = await blobs.put(bytesOf(CHUNK_BYTES * 2), 0);
+  assert.equal(await blobs.delete(hash, () => Promise.resolve(true)), false);
+  assert.ok(await blobs.stat(hash));
+  assert.equal(await blobs.delete(hash, never), true);
+  assert.equal(await blobs.stat(hash), null);
+  assert.equal(await blobs.read(hash), null);
+  assert.equal((await Array.fromAsync(kv.list({ prefix: ["blob"] }))).length, 0);
+});
+
+Deno.test("a delete that races a re-upload of the same bytes cannot remove the new copy", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const data = bytesOf(CHUNK_BYTES + 5);
+  const { hash } = await blobs.put(data, 0);
+  // The re-upload touches the blob after the deleter looked for references.
+  const deleted = await blobs.delete(hash, async () => {
+    await blobs.put(data, 1);
+    return false;
+  });
+  assert.equal(deleted, false);
+  assert.deepEqual(await readAll((await blobs.read(hash))!.body), data);
+});
+
+Deno.test("an event guarded by a deleted blob cannot commit", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const stored = await blobs.put(bytesOf(10), 0);
+  await blobs.delete(stored.hash, never);
+  const op = kv.atomic();
+  for (const g of stored.guards) op.check(g);
+  assert.equal((await op.set(["event"], 1).commit()).ok, false);
+});
+
+Deno.test("garbage collection removes unreferenced blobs and stray generations after the grace period", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const kept = await blobs.put(bytesOf(100, 1), 0);
+  const orphan = await blobs.put(bytesOf(100, 2), 0);
+  // A write that died after its chunks but before its meta record.
+  await kv.set(["bgen", "f".repeat(64), "stray"], { chunks: 1, created_at: 0 });
+  await kv.set(["blob", "f".repeat(64), "stray", 0], bytesOf(5));
+  const fresh = await blobs.put(bytesOf(100, 3), 10_000);
+  const referenced = (h: string) => Promise.resolve(h === kept.hash);
+  const res = await blobs.collect(10_000, 5_000, referenced);
+  assert.deepEqual(res, { blobs: 1, generations: 1 });
+  assert.ok(await blobs.stat(kept.hash));
+  assert.ok(await blobs.stat(fresh.hash), "inside the grace period");
+  assert.equal(await blobs.stat(orphan.hash), null);
+  assert.equal((await Array.fromAsync(kv.list({ prefix: ["blob", "f".repeat(64)] }))).length, 0);
+});
