@@ -3,10 +3,9 @@ import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
 import { AppError, fixError } from "../src/http/app_error.ts";
-import { clientIp } from "../src/http/client_ip.ts";
+import { type Caller, maxBytesFor } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { registerUrl } from "../src/images/image_view.ts";
-import { hmacHex } from "../src/secret.ts";
 import { errorResponses, ImageObjectSchema } from "./schemas.ts";
 
 // Room for the multipart framing and the text fields next to the file.
@@ -34,8 +33,17 @@ const route = createRoute({
   },
 });
 
-function tooLarge(deps: AppDeps, limit: number): AppError {
+export function tooLarge(deps: AppDeps, caller: Caller): AppError {
+  const limit = maxBytesFor(caller, deps.config);
   const mb = Math.floor(limit / (1024 * 1024));
+  if (caller.kind === "account") {
+    return fixError(
+      "file_too_large",
+      `The file is larger than ${mb} MB.`,
+      `Send a file of at most ${mb} MB.`,
+      "file",
+    );
+  }
   return new AppError("file_too_large", `The file is larger than ${mb} MB, the anonymous limit.`, {
     type: "register",
     url: registerUrl(deps.config.publicUrl),
@@ -45,15 +53,17 @@ function tooLarge(deps: AppDeps, limit: number): AppError {
   });
 }
 
-/** Caps the body while it streams in, before anything is buffered. */
-function streamedLimit(deps: AppDeps): MiddlewareHandler {
-  const limit = deps.config.limits.anonMaxBytes;
-  return bodyLimit({
-    maxSize: limit + FORM_OVERHEAD_BYTES,
-    onError: () => {
-      throw tooLarge(deps, limit);
-    },
-  });
+/** Caps the body while it streams in, before anything is buffered; the cap is the caller's. */
+function streamedLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
+  return (c, next) => {
+    const caller = c.get("caller");
+    return bodyLimit({
+      maxSize: maxBytesFor(caller, deps.config) + FORM_OVERHEAD_BYTES,
+      onError: () => {
+        throw tooLarge(deps, caller);
+      },
+    })(c, next);
+  };
 }
 
 export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
@@ -69,9 +79,8 @@ export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         "file",
       );
     }
-    if (file.size > deps.config.limits.anonMaxBytes) {
-      throw tooLarge(deps, deps.config.limits.anonMaxBytes);
-    }
+    const caller = c.get("caller");
+    if (file.size > maxBytesFor(caller, deps.config)) throw tooLarge(deps, caller);
     const metadata: Record<string, string> = {};
     for (const [name, value] of Object.entries(form)) {
       if (!RESERVED.has(name) && typeof value === "string") metadata[name] = value;
@@ -90,8 +99,8 @@ export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       caption: form.caption as string | undefined,
       ttl: form.ttl as string | undefined,
       metadata: meta.data,
-      owner: null,
-      client: await hmacHex(deps.secret, `ip:${clientIp(c)}`),
+      owner: caller.kind === "account" ? caller.accountId : null,
+      client: caller.client,
       source: "upload",
       idempotencyKey: c.req.valid("header")["idempotency-key"],
       correlationId: c.get("requestId"),

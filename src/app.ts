@@ -5,6 +5,7 @@ import { deliveryRoutes } from "../routes/delivery.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { uploadRoutes } from "../routes/upload.ts";
 import { AppError } from "./http/app_error.ts";
+import { callerMiddleware } from "./http/caller.ts";
 import { notFound, onError } from "./http/error_handler.ts";
 import type { AppDeps, AppEnv } from "./http/types.ts";
 
@@ -31,6 +32,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(
     secureHeaders({ crossOriginResourcePolicy: "cross-origin", crossOriginOpenerPolicy: false }),
   );
+  app.use(callerMiddleware(deps.secret));
   app.onError(onError);
   app.notFound(notFound);
   healthRoutes(app, deps);

@@ -15,4 +15,6 @@ export type AppDeps = {
   version: string;
 };
 
-export type AppEnv = { Variables: { requestId: string } };
+import type { Caller } from "./caller.ts";
+
+export type AppEnv = { Variables: { requestId: string; caller: Caller } };
