@@ -21,8 +21,10 @@ function boot() {
 }
 
 const config = boot();
-const ready =
-  (async () => buildServices(config, await openKv(config.kvPath), systemClock, randomIds))();
+const ready = (async () => {
+  const kv = await openKv(config.kvPath);
+  return buildServices(config, kv, systemClock, randomIds, await resolveSecret(kv, config.secret));
+})();
 
 // Crons are registered at the top level, before any await, so Deploy can extract them.
 Deno.cron("expire images", "0 * * * *", async () => {
@@ -33,13 +35,12 @@ Deno.cron("expire images", "0 * * * *", async () => {
 });
 Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   const s = await ready;
-  const res = await s.blobs.collect(Date.now(), BLOB_GRACE_MS, s.queries.isBlobReferenced);
+  // Variants are blobs no image references: the variant cache knows which are still in use.
+  const res = await s.blobs.collect(Date.now(), BLOB_GRACE_MS, s.variants.isReferenced);
   console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
 });
 
-const services = await ready;
-const secret = await resolveSecret(services.kv, config.secret);
-const app = createApp({ ...services, secret, version: VERSION });
+const app = createApp({ ...await ready, version: VERSION });
 Deno.serve({
   port: config.port,
   onListen: () => console.log(`imgpro listening on ${config.publicUrl}`),

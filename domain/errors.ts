@@ -7,7 +7,11 @@ export type DomainErrorCode =
   | "not_found"
   | "gone"
   | "not_due"
-  | "already_exists";
+  | "already_exists"
+  | "quota_exceeded"
+  | "storage_exceeded"
+  | "forbidden"
+  | "precondition_failed";
 
 export class DomainError extends Error {
   override name = "DomainError";
@@ -16,6 +20,8 @@ export class DomainError extends Error {
     message: string,
     readonly field?: string,
     readonly hint?: string,
+    /** Facts the caller may show, e.g. the usage behind a quota refusal. */
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }

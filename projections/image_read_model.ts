@@ -1,11 +1,19 @@
 import type { StoredEvent } from "../domain/event_envelope.ts";
-import type { ImageExpired, ImageUploaded } from "../domain/image/events.ts";
+import type {
+  CaptionChanged,
+  ImageDeleted,
+  ImageExpired,
+  ImageUploaded,
+  MetadataChanged,
+} from "../domain/image/events.ts";
+import { imageIndexes } from "./expiry_index.ts";
 import type { Projection } from "./projection.ts";
 
 /** What `GET /{id}` and `GET /v1/images/{id}` serve. Kept after expiry so reads can say 410. */
 export type ImageDoc = ImageUploaded & {
-  status: "live" | "expired";
+  status: "live" | "expired" | "deleted";
   expired_at?: number;
+  deleted_at?: number;
   version: number;
 };
 
@@ -25,8 +33,33 @@ export const imageReadModel: Projection<ImageDoc> = {
           expired_at: (event.data as ImageExpired).expired_at,
           version: event.version,
         };
+      case "ImageDeleted":
+        if (!doc) return null;
+        return {
+          ...doc,
+          status: "deleted",
+          deleted_at: (event.data as ImageDeleted).deleted_at,
+          version: event.version,
+        };
+      case "CaptionChanged": {
+        if (!doc) return null;
+        const { caption: _old, ...rest } = doc;
+        const caption = (event.data as CaptionChanged).caption;
+        return { ...rest, ...(caption === null ? {} : { caption }), version: event.version };
+      }
+      case "MetadataChanged": {
+        if (!doc) return null;
+        const { metadata: _old, ...rest } = doc;
+        const metadata = (event.data as MetadataChanged).metadata;
+        return {
+          ...rest,
+          ...(Object.keys(metadata).length ? { metadata } : {}),
+          version: event.version,
+        };
+      }
       default:
         return doc;
     }
   },
+  indexes: imageIndexes,
 };

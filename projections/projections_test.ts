@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { StoredEvent } from "../domain/event_envelope.ts";
-import { ALL_PROJECTIONS, blobRefs, expiryIndex, foldDocs, imageReadModel } from "./mod.ts";
+import { ALL_PROJECTIONS, foldDocs, imageReadModel } from "./mod.ts";
 
 const meta = { schema: 1, at: 0, actor: "t", command_id: "c", correlation_id: "c" };
 const uploaded = (id: string, expires_at: number | null, hash = "b".repeat(64)): StoredEvent => ({
@@ -49,11 +49,25 @@ Deno.test("the image read model keeps an expired image so reads can answer 410",
 });
 
 Deno.test("the expiry index lists only live images that expire, by time", () => {
-  const docs = foldDocs(expiryIndex, [uploaded("cccccccccc", 900), ...LOG]);
-  assert.deepEqual([...docs.values()].map((d) => expiryIndex.indexes!(d.doc)), [[[900]]]);
+  const docs = foldDocs(imageReadModel, [uploaded("cccccccccc", 900), ...LOG]);
+  const expiry = [...docs.values()].flatMap((d) => imageReadModel.indexes!(d.doc)).filter((k) =>
+    k[0] === "expiry"
+  );
+  assert.deepEqual(expiry, [["expiry", 900]]);
 });
 
 Deno.test("a blob is referenced while an image using it is live", () => {
-  const docs = foldDocs(blobRefs, LOG);
-  assert.deepEqual([...docs.keys()], ['["bbbbbbbbbb"]']);
+  const docs = foldDocs(imageReadModel, LOG);
+  const refs = [...docs.values()].flatMap((d) => imageReadModel.indexes!(d.doc)).filter((k) =>
+    k[0] === "blob"
+  );
+  assert.deepEqual(refs, [["blob", "b".repeat(64)]]);
+});
+
+Deno.test("an owned live image is in its owner's list; an anonymous one is not", () => {
+  const docs = foldDocs(imageReadModel, LOG);
+  const owners = [...docs.values()].flatMap((d) => imageReadModel.indexes!(d.doc)).filter((k) =>
+    k[0] === "owner"
+  );
+  assert.deepEqual(owners, [["owner", "acc", 100]]);
 });

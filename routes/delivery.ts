@@ -4,22 +4,46 @@ import type { ImageDoc } from "../projections/image_read_model.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { AppError } from "../src/http/app_error.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { canonicalString, type TransformParams } from "../src/transform/params.ts";
+import { ALLOWED, parseTransformQuery } from "../src/transform/query_schema.ts";
+import { checkSignature } from "../src/transform/signing.ts";
 import { errorResponses } from "./schemas.ts";
 import { GonePage, ViewerPage } from "./viewer_page.tsx";
 
 const YEAR = 31_536_000;
+const FILE = /^[0-9A-Za-z]{10}(\.[A-Za-z0-9]{1,5})?$/;
 const EXT_ALIASES: Record<string, string> = { jpeg: "jpg" };
+/** Image bytes must never run as a document, whatever a browser sniffs (an SVG above all). */
+const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+// Declared for the OpenAPI document only: parseTransformQuery validates, so that a bad value is
+// a 400 invalid_transform naming the parameter rather than a generic validation error.
+const TransformQuery = z.object({
+  ...Object.fromEntries(
+    Object.entries(ALLOWED).map(([name, allowed]) => [
+      name,
+      z.string().optional().openapi({ description: allowed }),
+    ]),
+  ),
+  sig: z.string().optional().openapi({
+    description: "HMAC signature; required with w, h, fit, gravity or dpr",
+  }),
+});
 
 const route = createRoute({
   method: "get",
   path: "/{file}",
-  summary: "An image's link: the viewer page for browsers, the bytes for everything else",
+  summary: "An image's link: the viewer page for browsers, the (transformed) bytes otherwise",
+  description: "Query parameters transform the image (SPEC §5); `/{id}.webp` means format=webp.",
   request: {
     params: z.object({
-      file: z.string().regex(/^[0-9A-Za-z]{10}(\.[A-Za-z0-9]{1,5})?$/).openapi({
+      // Checked in the handler: anything else at the root (robots.txt, favicon.ico) is a 404.
+      file: z.string().openapi({
         example: "V1StGXR8Z5.jpg",
+        pattern: FILE.source,
       }),
     }),
+    query: TransformQuery,
   },
   responses: {
     200: {
@@ -30,12 +54,12 @@ const route = createRoute({
       },
     },
     304: { description: "Not modified" },
-    ...errorResponses(400, 404, 410),
+    ...errorResponses(400, 403, 404, 410, 503),
   },
 });
 
 function notFound(id: string) {
-  return new AppError("not_found", `No image with id ${id}.`, {
+  return new AppError("not_found", `No image at /${id}.`, {
     type: "fix",
     hint: "Check the link; ids are 10 characters.",
   });
@@ -48,15 +72,19 @@ function gone(id: string) {
   });
 }
 
-/** Transforms arrive with the transforms issue; until then a parameter is refused, never ignored. */
-function refuseTransforms(c: Context) {
-  const names = Object.keys(c.req.queries());
-  if (names.length === 0) return;
-  throw new AppError("invalid_transform", `Unknown parameter "${names[0]}".`, {
-    type: "fix",
-    field: names[0],
-    hint: "This link takes no query parameters yet; remove them to get the original.",
-  });
+function invalidSignature(problem: "missing" | "invalid") {
+  return new AppError(
+    "invalid_signature",
+    problem === "missing"
+      ? "w, h, fit, gravity and dpr are only accepted in a signed link."
+      : "The signature does not match this image and these resize parameters.",
+    {
+      type: "fix",
+      field: "sig",
+      hint: "Use the link exactly as it was signed (POST /v1/images/{id}/links or the " +
+        "dashboard's tools make one); other parameters may be added, signed ones not changed.",
+    },
+  );
 }
 
 function cacheControl(doc: ImageDoc, nowSeconds: number) {
@@ -66,9 +94,23 @@ function cacheControl(doc: ImageDoc, nowSeconds: number) {
 
 const wantsHtml = (c: Context) => (c.req.header("accept") ?? "").includes("text/html");
 
+function matches(inm: string | undefined, etag: string): boolean {
+  if (!inm) return false;
+  return inm.trim() === "*" || inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);
+}
+
+/** The query of the image URL in the viewer page: canonical, the format carried by the path. */
+function imageQuery(p: TransformParams, sig: string | null): string {
+  const query = [canonicalString({ ...p, format: undefined }), sig ? `sig=${sig}` : ""]
+    .filter(Boolean).join("&");
+  return query ? `?${query}` : "";
+}
+
 export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(route, async (c) => {
-    const [id, rawExt] = c.req.valid("param").file.split(".");
+    const file = c.req.valid("param").file;
+    if (!FILE.test(file)) throw notFound(file);
+    const [id, rawExt] = file.split(".");
     const ext = rawExt === undefined
       ? undefined
       : EXT_ALIASES[rawExt.toLowerCase()] ?? rawExt.toLowerCase();
@@ -82,43 +124,40 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       if (html) return c.html(`<!DOCTYPE html>${GonePage({ id })}`, 410);
       throw gone(id);
     }
-    refuseTransforms(c);
-    if (ext !== undefined && ext !== doc.extension) {
-      throw new AppError("invalid_transform", `Cannot serve ${id} as .${ext} yet.`, {
-        type: "fix",
-        field: "format",
-        hint: `Use ${deps.config.publicUrl}/${id}.${doc.extension}.`,
-      });
-    }
+    const { params, sig } = parseTransformQuery(c.req.queries());
+    const signature = await checkSignature(deps.secret, id, params, sig);
+    if (signature !== "ok") throw invalidSignature(signature);
+    const rendition = await deps.transforms.resolve(doc, params, ext);
     if (html) {
       c.header("Cache-Control", "public, max-age=60");
+      const image = {
+        url: `${deps.config.publicUrl}/${id}.${rendition.format}${imageQuery(params, sig)}`,
+        mime: rendition.mime,
+        format: rendition.format,
+        width: rendition.width,
+        height: rendition.height,
+      };
       return c.html(
-        `<!DOCTYPE html>${ViewerPage({ doc, publicUrl: deps.config.publicUrl, nowSeconds })}`,
+        `<!DOCTYPE html>${
+          ViewerPage({ doc, image, publicUrl: deps.config.publicUrl, nowSeconds })
+        }`,
         200,
       );
     }
 
-    const etag = `"${doc.blob.hash}"`;
-    c.header("ETag", etag);
+    c.header("ETag", rendition.etag);
     c.header("Cache-Control", cacheControl(doc, nowSeconds));
     c.header("X-Content-Type-Options", "nosniff");
-    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
-    const inm = c.req.header("if-none-match");
-    if (
-      inm &&
-      (inm.trim() === "*" || inm.split(",").some((t) => t.trim().replace(/^W\//, "") === etag))
-    ) {
-      return c.body(null, 304);
-    }
-    const blob = await deps.blobs.read(doc.blob.hash);
-    if (!blob) throw new Error(`image ${id} references missing blob ${doc.blob.hash}`);
-    c.header("Content-Type", doc.mime);
-    c.header("Content-Length", String(blob.info.size));
-    c.header("Content-Disposition", `inline; filename="${id}.${doc.extension}"`);
+    c.header("Content-Security-Policy", IMAGE_CSP);
+    if (matches(c.req.header("if-none-match"), rendition.etag)) return c.body(null, 304);
+    const { body, size } = await deps.transforms.body(doc, params, rendition);
+    c.header("Content-Type", rendition.mime);
+    c.header("Content-Length", String(size));
+    c.header("Content-Disposition", `inline; filename="${id}.${rendition.format}"`);
     if (c.req.method === "HEAD") {
-      await blob.body.cancel();
+      if (body instanceof ReadableStream) await body.cancel();
       return c.body(null, 200);
     }
-    return c.body(blob.body, 200);
+    return c.body(body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>, 200);
   });
 }

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
+import { formatBytes } from "../src/format_bytes.ts";
 import { AppError, fixError } from "../src/http/app_error.ts";
 import { type Caller, maxBytesFor } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
@@ -13,7 +14,11 @@ const FORM_OVERHEAD_BYTES = 256 * 1024;
 const RESERVED = new Set(["file", "caption", "ttl"]);
 
 const UploadForm = z.object({
-  file: z.any().openapi({ type: "string", format: "binary", description: "JPEG, PNG or GIF" }),
+  file: z.any().openapi({
+    type: "string",
+    format: "binary",
+    description: "JPEG, PNG, GIF, WebP, AVIF, HEIC/HEIF, SVG (10 MB by default), BMP or ICO",
+  }),
   caption: z.string().max(CAPTION_MAX).optional(),
   ttl: z.string().optional().openapi({ description: "Seconds (≥300) or 5m, 2h, 7d; at most 90d" }),
 }).catchall(z.string().openapi({ description: "Attribution metadata" }));
@@ -35,21 +40,21 @@ const route = createRoute({
 
 export function tooLarge(deps: AppDeps, caller: Caller): AppError {
   const limit = maxBytesFor(caller, deps.config);
-  const mb = Math.floor(limit / (1024 * 1024));
+  const size = formatBytes(limit);
   if (caller.kind === "account") {
     return fixError(
       "file_too_large",
-      `The file is larger than ${mb} MB.`,
-      `Send a file of at most ${mb} MB.`,
+      `The file is larger than ${size}.`,
+      `Send a file of at most ${size}.`,
       "file",
     );
   }
-  return new AppError("file_too_large", `The file is larger than ${mb} MB, the anonymous limit.`, {
+  return new AppError("file_too_large", `The file is larger than ${size}, the anonymous limit.`, {
     type: "register",
     url: registerUrl(deps.config.publicUrl),
     label: `Create a free account to upload up to ${
-      Math.floor(deps.config.limits.accountMaxBytes / 1048576)
-    } MB`,
+      formatBytes(deps.config.limits.accountMaxBytes)
+    }`,
   });
 }
 
@@ -96,7 +101,8 @@ export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     }
     const { image, replayed } = await deps.uploads.upload({
       bytes: new Uint8Array(await file.arrayBuffer()),
-      caption: form.caption as string | undefined,
+      // An empty caption field is what an HTML form sends when the box is left blank.
+      caption: (form.caption as string | undefined) || undefined,
       ttl: form.ttl as string | undefined,
       metadata: meta.data,
       owner: caller.kind === "account" ? caller.accountId : null,

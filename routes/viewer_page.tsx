@@ -6,9 +6,20 @@ img{max-width:100%;max-height:80vh;height:auto;background:repeating-conic-gradie
 a{color:#8cf}.meta{color:#aaa;font-size:14px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}
 dt{color:#888}dd{margin:0}.notice{background:#332;padding:8px 12px;border-radius:6px;font-size:14px}`;
 
-export function ViewerPage(props: { doc: ImageDoc; publicUrl: string; nowSeconds: number }) {
-  const { doc, publicUrl } = props;
-  const file = `${publicUrl}/${doc.id}.${doc.extension}`;
+/** The image as this page shows it: the link's transforms applied, at its output size. */
+export type PageImage = {
+  url: string;
+  mime: string;
+  format: string;
+  width: number;
+  height: number;
+};
+
+export function ViewerPage(
+  props: { doc: ImageDoc; image: PageImage; publicUrl: string; nowSeconds: number },
+) {
+  const { doc, image, publicUrl } = props;
+  const file = image.url;
   const title = doc.caption ?? `Image ${doc.id}`;
   const days = doc.expires_at === null
     ? null
@@ -24,9 +35,9 @@ export function ViewerPage(props: { doc: ImageDoc; publicUrl: string; nowSeconds
         <meta property="og:title" content={title} />
         <meta property="og:url" content={`${publicUrl}/${doc.id}`} />
         <meta property="og:image" content={file} />
-        <meta property="og:image:type" content={doc.mime} />
-        <meta property="og:image:width" content={String(doc.width)} />
-        <meta property="og:image:height" content={String(doc.height)} />
+        <meta property="og:image:type" content={image.mime} />
+        <meta property="og:image:width" content={String(image.width)} />
+        <meta property="og:image:height" content={String(image.height)} />
         <meta name="twitter:card" content="summary_large_image" />
         <meta name="twitter:title" content={title} />
         <meta name="twitter:image" content={file} />
@@ -34,7 +45,7 @@ export function ViewerPage(props: { doc: ImageDoc; publicUrl: string; nowSeconds
       </head>
       <body>
         <main>
-          <img src={file} width={doc.width} height={doc.height} alt={doc.caption ?? ""} />
+          <img src={file} width={image.width} height={image.height} alt={doc.caption ?? ""} />
           {doc.caption ? <p>{doc.caption}</p> : null}
           {doc.metadata
             ? (
@@ -49,9 +60,8 @@ export function ViewerPage(props: { doc: ImageDoc; publicUrl: string; nowSeconds
             )
             : null}
           <p class="meta">
-            {doc.width}×{doc.height} · {doc.extension.toUpperCase()} ·{" "}
-            {Math.ceil(doc.blob.size / 1024)} KB ·{" "}
-            <a href={file} download={`${doc.id}.${doc.extension}`}>Download</a>
+            {image.width}×{image.height} · {image.format.toUpperCase()} ·{" "}
+            <a href={file} download={`${doc.id}.${image.format}`}>Download</a>
           </p>
           {days !== null
             ? (

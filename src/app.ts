@@ -1,11 +1,18 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
+import { accountApi } from "../routes/account_api.ts";
+import { actionPages } from "../routes/action_pages.tsx";
+import { authPages } from "../routes/auth_pages.tsx";
+import { dashboardPages } from "../routes/dashboard_pages.tsx";
 import { deliveryRoutes } from "../routes/delivery.ts";
+import { imagesApi } from "../routes/images_api.ts";
 import { healthRoutes } from "../routes/health.ts";
+import { importRoutes } from "../routes/import.ts";
 import { uploadRoutes } from "../routes/upload.ts";
 import { AppError } from "./http/app_error.ts";
 import { callerMiddleware } from "./http/caller.ts";
+import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
 import { notFound, onError } from "./http/error_handler.ts";
 import type { AppDeps, AppEnv } from "./http/types.ts";
 
@@ -32,11 +39,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(
     secureHeaders({ crossOriginResourcePolicy: "cross-origin", crossOriginOpenerPolicy: false }),
   );
-  app.use(callerMiddleware(deps.secret));
+  app.use(callerMiddleware(deps));
   app.onError(onError);
   app.notFound(notFound);
+  app.use("/v1/*", quotaHeaders(deps));
+  app.use("/v1/upload", anonIngestLimit(deps));
+  app.use("/v1/import", anonIngestLimit(deps));
   healthRoutes(app, deps);
   uploadRoutes(app, deps);
+  importRoutes(app, deps);
+  accountApi(app, deps);
+  imagesApi(app, deps);
+  authPages(app, deps);
+  dashboardPages(app, deps);
+  actionPages(app, deps);
+  // Last: `/{id}` matches any single path segment, so named pages must be mounted before it.
   deliveryRoutes(app, deps);
   return app;
 }

@@ -1,7 +1,24 @@
 import { z } from "zod";
+import { DEFAULT_PLANS, type Plan, PLAN_NAMES, type PlanName } from "../domain/account/plans.ts";
+import { normaliseHostPort } from "./fetcher/url_policy.ts";
 
-const MiB = 1024 * 1024;
+/** Sizes are decimal, as the SPEC writes them ("20 MB", "5 GB") and as people read them. */
+const MB = 1_000_000;
 const int = (min: number) => z.coerce.number().int().min(min);
+
+/** `host:port,host:port`; each entry normalised like a URL host so spellings compare equal. */
+const hostPortList = z.string().default("").transform((raw, ctx) => {
+  const out: string[] = [];
+  for (const entry of raw.split(",").map((s) => s.trim()).filter(Boolean)) {
+    const hostPort = normaliseHostPort(entry);
+    if (!hostPort) {
+      ctx.addIssue({ code: "custom", message: `"${entry}" is not host:port, e.g. 127.0.0.1:8080` });
+      return z.NEVER;
+    }
+    out.push(hostPort);
+  }
+  return out;
+});
 
 /**
  * Everything the service reads from the environment, validated once at start.
@@ -12,13 +29,31 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   KV_PATH: z.string().min(1).default("./data/imgpro.kv"),
   SECRET: z.string().min(32, "SECRET must be at least 32 characters").optional(),
-  ANON_MAX_BYTES: int(1).default(20 * MiB),
-  ACCOUNT_MAX_BYTES: int(1).default(70 * MiB),
+  ANON_MAX_BYTES: int(1).default(20 * MB),
+  ACCOUNT_MAX_BYTES: int(1).default(70 * MB),
   ANON_RETENTION_DAYS: int(1).max(90).default(30),
   MAX_PIXELS: int(1).default(50_000_000),
   MAX_FRAMES: int(1).default(300),
   MAX_ANIMATION_PIXELS: int(1).default(200_000_000),
+  SVG_MAX_BYTES: int(1).default(10 * MB),
   ACTOR_IDLE_MS: int(1).default(60_000),
+  ANON_UPLOADS_PER_HOUR: int(1).default(20),
+  ANON_UPLOADS_PER_DAY: int(1).default(100),
+  LOGIN_FAILURES_PER_15_MIN: int(1).default(10),
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  PLAN_FREE_UPLOADS: int(0).optional(),
+  PLAN_FREE_STORAGE: int(0).optional(),
+  PLAN_PRO_UPLOADS: int(0).optional(),
+  PLAN_PRO_STORAGE: int(0).optional(),
+  PLAN_SCALE_UPLOADS: int(0).optional(),
+  PLAN_SCALE_STORAGE: int(0).optional(),
+  PLAN_MAX_UPLOADS: int(0).optional(),
+  PLAN_MAX_STORAGE: int(0).optional(),
+  IMPORT_ALLOW_HOSTS: hostPortList,
+  IMPORT_TIMEOUT_MS: int(100).max(120_000).default(10_000),
+  VARIANT_CACHE_BYTES: int(0).default(1000 * MB),
+  TRANSFORM_CONCURRENCY: int(1).default(2),
+  TRANSFORM_QUEUE: int(0).default(8),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -36,8 +71,27 @@ export type Config = {
     maxPixels: number;
     maxFrames: number;
     maxAnimationPixels: number;
+    /** SVG uploads, for every caller: sanitising and parsing cost grows with the text. */
+    svgMaxBytes: number;
   };
   actorIdleMs: number;
+  rateLimits: { anonPerHour: number; anonPerDay: number; loginFailuresPer15Min: number };
+  /** Take the client IP from the first X-Forwarded-For hop (only behind a trusted proxy). */
+  trustProxy: boolean;
+  plans: Record<PlanName, Plan>;
+  import: {
+    /** Normalised `host:port` pairs imports may reach despite the address rules. */
+    allowHosts: string[];
+    /** One deadline for a whole import: DNS, connects, redirects and the body. */
+    timeoutMs: number;
+  };
+  transforms: {
+    /** Bytes all cached variants may occupy before the least recently used are evicted. */
+    cacheBytes: number;
+    /** Transforms computed at once, and how many more may wait before 503 overloaded. */
+    concurrency: number;
+    queue: number;
+  };
 };
 
 export class ConfigError extends Error {
@@ -73,7 +127,29 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxPixels: e.MAX_PIXELS,
       maxFrames: e.MAX_FRAMES,
       maxAnimationPixels: e.MAX_ANIMATION_PIXELS,
+      svgMaxBytes: e.SVG_MAX_BYTES,
     },
     actorIdleMs: e.ACTOR_IDLE_MS,
+    transforms: {
+      cacheBytes: e.VARIANT_CACHE_BYTES,
+      concurrency: e.TRANSFORM_CONCURRENCY,
+      queue: e.TRANSFORM_QUEUE,
+    },
+    rateLimits: {
+      anonPerHour: e.ANON_UPLOADS_PER_HOUR,
+      anonPerDay: e.ANON_UPLOADS_PER_DAY,
+      loginFailuresPer15Min: e.LOGIN_FAILURES_PER_15_MIN,
+    },
+    trustProxy: e.TRUST_PROXY === "1",
+    plans: Object.fromEntries(PLAN_NAMES.map((name) => {
+      const upper = name.toUpperCase() as Uppercase<PlanName>;
+      const d = DEFAULT_PLANS[name];
+      return [name, {
+        ...d,
+        uploads: e[`PLAN_${upper}_UPLOADS`] ?? d.uploads,
+        storage: e[`PLAN_${upper}_STORAGE`] ?? d.storage,
+      }];
+    })) as Record<PlanName, Plan>,
+    import: { allowHosts: e.IMPORT_ALLOW_HOSTS, timeoutMs: e.IMPORT_TIMEOUT_MS },
   };
 }

@@ -6,10 +6,11 @@ Deno.test("defaults follow the SPEC", () => {
   assert.equal(c.port, 8000);
   assert.equal(c.publicUrl, "http://localhost:8000");
   assert.equal(c.kvPath, "./data/imgpro.kv");
-  assert.equal(c.limits.anonMaxBytes, 20 * 1024 * 1024);
-  assert.equal(c.limits.accountMaxBytes, 70 * 1024 * 1024);
+  assert.equal(c.limits.anonMaxBytes, 20_000_000);
+  assert.equal(c.limits.accountMaxBytes, 70_000_000);
   assert.equal(c.limits.anonRetentionSeconds, 30 * 86_400);
   assert.equal(c.limits.maxPixels, 50_000_000);
+  assert.equal(c.limits.svgMaxBytes, 10_000_000);
   assert.equal(c.secret, undefined);
 });
 
@@ -41,4 +42,41 @@ Deno.test("on Deno Deploy SECRET is required and the managed KV is used", () => 
   const c = loadConfig({ DENO_DEPLOYMENT_ID: "x", SECRET: "s".repeat(32) });
   assert.equal(c.kvPath, undefined);
   assert.equal(c.onDeploy, true);
+});
+
+Deno.test("plan quotas and anonymous rate limits follow the SPEC and can be overridden", () => {
+  const c = loadConfig({
+    PLAN_FREE_UPLOADS: "3",
+    PLAN_PRO_STORAGE: "1000",
+    ANON_UPLOADS_PER_HOUR: "2",
+  });
+  assert.equal(c.plans.free.uploads, 3);
+  assert.equal(c.plans.free.storage, 5_000_000_000);
+  assert.equal(c.plans.pro.uploads, 1000);
+  assert.equal(c.plans.pro.storage, 1000);
+  assert.equal(c.plans.max.uploads, 100_000);
+  assert.equal(c.rateLimits.anonPerHour, 2);
+  assert.equal(c.rateLimits.anonPerDay, 100);
+  assert.equal(c.trustProxy, false);
+  assert.throws(() => loadConfig({ PLAN_SCALE_UPLOADS: "lots" }), /PLAN_SCALE_UPLOADS/);
+});
+
+Deno.test("imports: no allowed hosts and a 10 s deadline by default; the list is normalised", () => {
+  assert.deepEqual(loadConfig({}).import, { allowHosts: [], timeoutMs: 10_000 });
+  const c = loadConfig({
+    IMPORT_ALLOW_HOSTS: " 127.1:8080, Images.Internal:443 ,[0::1]:9000,",
+    IMPORT_TIMEOUT_MS: "1500",
+  });
+  assert.deepEqual(c.import.allowHosts, ["127.0.0.1:8080", "images.internal:443", "[::1]:9000"]);
+  assert.equal(c.import.timeoutMs, 1500);
+  for (const bad of ["127.0.0.1", "localhost:http", "host:70000", "user@host:80"]) {
+    assert.throws(
+      () => loadConfig({ IMPORT_ALLOW_HOSTS: bad }),
+      (e) => e instanceof ConfigError && e.message.includes("IMPORT_ALLOW_HOSTS"),
+      bad,
+    );
+  }
+  for (const bad of ["0", "50", "soon", "600000"]) {
+    assert.throws(() => loadConfig({ IMPORT_TIMEOUT_MS: bad }), /IMPORT_TIMEOUT_MS/, bad);
+  }
 });

@@ -16,17 +16,4 @@ export async function resolveSecret(kv: Deno.Kv, configured: string | undefined)
   return (await kv.get<string>(SECRET_KEY)).value!;
 }
 
-/** A keyed hash: how client IPs appear in events and counters (never in plain text). */
-export async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const sig = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message)),
-  );
-  return Array.from(sig, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { hmacHex } from "./crypto.ts";

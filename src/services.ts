@@ -1,5 +1,10 @@
+import { accountDecider, emailClaimDecider } from "../domain/account/decider.ts";
 import { imageDecider } from "../domain/image/decider.ts";
 import { ALL_PROJECTIONS } from "../projections/mod.ts";
+import { AccountService } from "./accounts/account_service.ts";
+import { EmailVault } from "./accounts/email_vault.ts";
+import { RateLimiter } from "./accounts/rate_limiter.ts";
+import { Sessions } from "./accounts/sessions.ts";
 import { ActorRuntime, type Decider, type DomainEventLike } from "./actors/mod.ts";
 import { KvBlobStore } from "./blob_store/mod.ts";
 import type { Clock } from "./clock.ts";
@@ -8,21 +13,92 @@ import { EventStore } from "./event_store/mod.ts";
 import type { IdGenerator } from "./ids.ts";
 import { eventCodec } from "./images/event_codec.ts";
 import { ImageQueries } from "./images/image_queries.ts";
+import { ManageImages } from "./images/manage_images.ts";
 import { UploadImageService } from "./images/upload_image.ts";
+import { ReadModels } from "./read_models.ts";
+import { Limiter } from "./transform/limiter.ts";
+import { TransformService } from "./transform/transform_service.ts";
+import { VariantCache } from "./variants/mod.ts";
 
 export type Services = ReturnType<typeof buildServices>;
 
+type AnyDecider = Decider<unknown, unknown, DomainEventLike>;
+
 /** The application services over one KV: shared by the server, the CLI tasks and the tests. */
-export function buildServices(config: Config, kv: Deno.Kv, clock: Clock, ids: IdGenerator) {
+export function buildServices(
+  config: Config,
+  kv: Deno.Kv,
+  clock: Clock,
+  ids: IdGenerator,
+  secret: string,
+) {
   const store = new EventStore(kv, ALL_PROJECTIONS);
   const runtime = new ActorRuntime(
     store,
-    { image: imageDecider as unknown as Decider<unknown, unknown, DomainEventLike> },
+    {
+      image: imageDecider as unknown as AnyDecider,
+      account: accountDecider as unknown as AnyDecider,
+      email: emailClaimDecider as unknown as AnyDecider,
+    },
     eventCodec,
     { idleMs: config.actorIdleMs, maxRetries: 8 },
   );
   const blobs = new KvBlobStore(kv);
-  const queries = new ImageQueries(store);
-  const uploads = new UploadImageService({ config, runtime, blobs, clock, ids });
-  return { kv, store, runtime, blobs, queries, uploads, clock, ids, config };
+  const readModels = new ReadModels(store);
+  const queries = new ImageQueries(readModels);
+  const accounts = new AccountService({
+    config,
+    runtime,
+    readModels,
+    vault: new EmailVault(kv, secret),
+    clock,
+    ids,
+  });
+  const uploads = new UploadImageService({ config, runtime, blobs, clock, ids, secret });
+  const variants = new VariantCache(kv, blobs, queries.isBlobReferenced, clock, {
+    maxBytes: config.transforms.cacheBytes,
+  });
+  const onImageEnded = async (id: string) => void await variants.deleteVariantsOf(id);
+  const transforms = new TransformService({
+    blobs,
+    variants,
+    limiter: new Limiter({
+      concurrency: config.transforms.concurrency,
+      queue: config.transforms.queue,
+      retryAfterSeconds: 2,
+    }),
+    limits: config.limits,
+  });
+  const images = new ManageImages({
+    config,
+    readModels,
+    runtime,
+    clock,
+    ids,
+    queries,
+    blobs,
+    onImageEnded,
+  });
+  const sessions = new Sessions(kv);
+  const rateLimiter = new RateLimiter(kv);
+  return {
+    kv,
+    store,
+    runtime,
+    blobs,
+    readModels,
+    queries,
+    uploads,
+    images,
+    accounts,
+    sessions,
+    rateLimiter,
+    variants,
+    transforms,
+    onImageEnded,
+    clock,
+    ids,
+    config,
+    secret,
+  };
 }

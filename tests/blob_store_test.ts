@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { CHUNK_BYTES, KvBlobStore } from "../src/blob_store/mod.ts";
+import { CHUNK_BYTES, KvBlobStore, TOUCH_WINDOW_MS } from "../src/blob_store/mod.ts";
 
 const bytesOf = (n: number, seed = 1) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
 const readAll = async (body: ReadableStream<Uint8Array>) =>
   new Uint8Array(await new Response(body).arrayBuffer());
 const never = () => Promise.resolve(false);
+// Past the window in which a recently uploaded blob is left alone.
+const LATER = 3 * TOUCH_WINDOW_MS;
 
 Deno.test("a blob round-trips through 60 KiB chunks, streamed one chunk at a time", async () => {
   using kv = await Deno.openKv(":memory:");
@@ -36,9 +38,9 @@ Deno.test("a referenced blob is kept and an unreferenced one deleted with its ch
   using kv = await Deno.openKv(":memory:");
   const blobs = new KvBlobStore(kv);
   const { hash } = await blobs.put(bytesOf(CHUNK_BYTES * 2), 0);
-  assert.equal(await blobs.delete(hash, () => Promise.resolve(true)), false);
+  assert.equal(await blobs.delete(hash, () => Promise.resolve(true), LATER), false);
   assert.ok(await blobs.stat(hash));
-  assert.equal(await blobs.delete(hash, never), true);
+  assert.equal(await blobs.delete(hash, never, LATER), true);
   assert.equal(await blobs.stat(hash), null);
   assert.equal(await blobs.read(hash), null);
   assert.equal((await Array.fromAsync(kv.list({ prefix: ["blob"] }))).length, 0);
@@ -51,9 +53,9 @@ Deno.test("a delete that races a re-upload of the same bytes cannot remove the n
   const { hash } = await blobs.put(data, 0);
   // The re-upload touches the blob after the deleter looked for references.
   const deleted = await blobs.delete(hash, async () => {
-    await blobs.put(data, 1);
+    await blobs.put(data, LATER);
     return false;
-  });
+  }, LATER);
   assert.equal(deleted, false);
   assert.deepEqual(await readAll((await blobs.read(hash))!.body), data);
 });
@@ -62,7 +64,7 @@ Deno.test("an event guarded by a deleted blob cannot commit", async () => {
   using kv = await Deno.openKv(":memory:");
   const blobs = new KvBlobStore(kv);
   const stored = await blobs.put(bytesOf(10), 0);
-  await blobs.delete(stored.hash, never);
+  assert.ok(await blobs.delete(stored.hash, never, LATER));
   const op = kv.atomic();
   for (const g of stored.guards) op.check(g);
   assert.equal((await op.set(["event"], 1).commit()).ok, false);
@@ -76,12 +78,32 @@ Deno.test("garbage collection removes unreferenced blobs and stray generations a
   // A write that died after its chunks but before its meta record.
   await kv.set(["bgen", "f".repeat(64), "stray"], { chunks: 1, created_at: 0 });
   await kv.set(["blob", "f".repeat(64), "stray", 0], bytesOf(5));
-  const fresh = await blobs.put(bytesOf(100, 3), 10_000);
+  const fresh = await blobs.put(bytesOf(100, 3), LATER);
   const referenced = (h: string) => Promise.resolve(h === kept.hash);
-  const res = await blobs.collect(10_000, 5_000, referenced);
+  const res = await blobs.collect(LATER, LATER / 2, referenced);
   assert.deepEqual(res, { blobs: 1, generations: 1 });
   assert.ok(await blobs.stat(kept.hash));
   assert.ok(await blobs.stat(fresh.hash), "inside the grace period");
   assert.equal(await blobs.stat(orphan.hash), null);
   assert.equal((await Array.fromAsync(kv.list({ prefix: ["blob", "f".repeat(64)] }))).length, 0);
+});
+
+Deno.test("concurrent uploads of the same bytes keep each other's guards valid", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const data = bytesOf(CHUNK_BYTES + 1);
+  const stored = await Promise.all(Array.from({ length: 8 }, (_, i) => blobs.put(data, i)));
+  for (const s of stored) {
+    const op = kv.atomic();
+    for (const g of s.guards) op.check(g);
+    assert.ok((await op.set(["event", s.guards[0].versionstamp ?? ""], 1).commit()).ok);
+  }
+});
+
+Deno.test("a blob uploaded moments ago is not deleted even without a reference yet", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const { hash } = await blobs.put(bytesOf(10), 1_000);
+  assert.equal(await blobs.delete(hash, never, 1_000 + TOUCH_WINDOW_MS), false);
+  assert.ok(await blobs.stat(hash));
 });

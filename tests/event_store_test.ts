@@ -121,7 +121,9 @@ Deno.test("inline projections are written in the same commit as the events", asy
   });
   const doc = await s.kv.get(keys.doc("images", "v1", ["ffffffffff"]));
   assert.equal((doc.value as { status: string }).status, "live");
-  const expiry = await Array.fromAsync(s.kv.list({ prefix: keys.indexPrefix("expiry", "v1") }));
+  const expiry = await Array.fromAsync(
+    s.kv.list({ prefix: keys.indexPrefix("images", "v1", ["expiry"]) }),
+  );
   assert.equal(expiry.length, 1);
 });
 

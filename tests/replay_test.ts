@@ -46,14 +46,14 @@ Deno.test("replay finds a changed, a missing and an extra document", async () =>
   await s.kv.set(keys.doc("images", "v1", id), { ...live.value, width: 9999 });
   await s.kv.delete(keys.doc("images", "v1", ["rep0000002"]));
   await s.kv.set(keys.doc("images", "v1", ["ghost00000"]), { id: "ghost00000" });
-  await s.kv.delete(keys.index("expiry", "v1", [1_700_086_400], ["rep0000004"]));
+  await s.kv.delete(keys.index("images", "v1", ["expiry", 1_700_086_400], ["rep0000004"]));
   const report = await replay(s.store);
   const kinds = report.differences.map((d) => `${d.projection} ${d.key} ${d.kind}`).sort();
   assert.deepEqual(kinds, [
-    'expiry:index [1700086400,"rep0000004"] missing',
     'images ["ghost00000"] extra',
     'images ["rep0000001"] changed',
     'images ["rep0000002"] missing',
+    'images:index ["expiry",1700086400,"rep0000004"] missing',
   ]);
 });
 

@@ -4,7 +4,7 @@ import { expiryFor } from "./retention.ts";
 
 export type ImageState =
   | { status: "absent" }
-  | { status: "live" | "expired"; image: ImageUploaded; expired_at?: number };
+  | { status: "live" | "expired" | "deleted"; image: ImageUploaded; ended_at?: number };
 
 export type UploadImage = {
   type: "UploadImage";
@@ -15,7 +15,13 @@ export type UploadImage = {
   now: number;
 };
 export type ExpireImage = { type: "ExpireImage"; now: number };
-export type ImageCommand = UploadImage | ExpireImage;
+export type DeleteImage = { type: "DeleteImage"; now: number; by: "owner" | "delete_token" };
+export type EditImage = {
+  type: "EditImage";
+  caption?: string | null;
+  metadata?: Record<string, string>;
+};
+export type ImageCommand = UploadImage | ExpireImage | DeleteImage | EditImage;
 
 export const initialImageState = (): ImageState => ({ status: "absent" });
 
@@ -26,7 +32,32 @@ export function evolveImage(state: ImageState, event: ImageEvent): ImageState {
     case "ImageExpired":
       return state.status === "absent"
         ? state
-        : { status: "expired", image: state.image, expired_at: event.data.expired_at };
+        : { status: "expired", image: state.image, ended_at: event.data.expired_at };
+    case "ImageDeleted":
+      return state.status === "absent"
+        ? state
+        : { status: "deleted", image: state.image, ended_at: event.data.deleted_at };
+    case "CaptionChanged": {
+      if (state.status === "absent") return state;
+      const { caption: _old, ...rest } = state.image;
+      const image = event.data.caption === null ? rest : { ...rest, caption: event.data.caption };
+      return { ...state, image };
+    }
+    case "MetadataChanged": {
+      if (state.status === "absent") return state;
+      const { metadata: _old, ...rest } = state.image;
+      const image = Object.keys(event.data.metadata).length
+        ? { ...rest, metadata: event.data.metadata }
+        : rest;
+      return { ...state, image };
+    }
+  }
+}
+
+function liveOrThrow(state: ImageState): asserts state is ImageState & { status: "live" } {
+  if (state.status === "absent") throw new DomainError("not_found", "No such image.");
+  if (state.status !== "live") {
+    throw new DomainError("gone", `Image ${state.image.id} has expired or was deleted.`);
   }
 }
 
@@ -49,12 +80,36 @@ export function decideImage(command: ImageCommand, state: ImageState): ImageEven
     }
     case "ExpireImage": {
       if (state.status === "absent") throw new DomainError("not_found", "No such image.");
-      if (state.status === "expired") return [];
+      // Already expired or deleted: a second expiry is a no-op.
+      if (state.status !== "live") return [];
       const due = state.image.expires_at;
       if (due === null || due > command.now) {
         throw new DomainError("not_due", `Image ${state.image.id} is not due to expire.`);
       }
       return [{ type: "ImageExpired", data: { id: state.image.id, expired_at: command.now } }];
+    }
+    case "DeleteImage": {
+      if (state.status === "deleted") return [];
+      liveOrThrow(state);
+      return [{
+        type: "ImageDeleted",
+        data: { id: state.image.id, deleted_at: command.now, by: command.by },
+      }];
+    }
+    case "EditImage": {
+      liveOrThrow(state);
+      const events: ImageEvent[] = [];
+      const id = state.image.id;
+      if (command.caption !== undefined && command.caption !== (state.image.caption ?? null)) {
+        events.push({ type: "CaptionChanged", data: { id, caption: command.caption } });
+      }
+      if (
+        command.metadata !== undefined &&
+        JSON.stringify(command.metadata) !== JSON.stringify(state.image.metadata ?? {})
+      ) {
+        events.push({ type: "MetadataChanged", data: { id, metadata: command.metadata } });
+      }
+      return events;
     }
   }
 }

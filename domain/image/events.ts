@@ -30,6 +30,8 @@ export const ImageUploaded = z.object({
   metadata: Metadata.optional(),
   created_at: z.number().int(),
   expires_at: z.number().int().nullable(),
+  /** SHA-256 of the anonymous uploader's delete token; the token itself is only in delete_url. */
+  delete_token_hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type ImageUploaded = z.infer<typeof ImageUploaded>;
 
@@ -39,12 +41,34 @@ export const ImageExpired = z.object({
 });
 export type ImageExpired = z.infer<typeof ImageExpired>;
 
+export const ImageDeleted = z.object({
+  id: z.string().length(10),
+  deleted_at: z.number().int(),
+  by: z.enum(["owner", "delete_token"]),
+});
+export type ImageDeleted = z.infer<typeof ImageDeleted>;
+
+export const CaptionChanged = z.object({
+  id: z.string().length(10),
+  caption: z.string().max(CAPTION_MAX).nullable(),
+});
+export type CaptionChanged = z.infer<typeof CaptionChanged>;
+
+export const MetadataChanged = z.object({ id: z.string().length(10), metadata: Metadata });
+export type MetadataChanged = z.infer<typeof MetadataChanged>;
+
 export type ImageEvent =
   | { type: "ImageUploaded"; data: ImageUploaded }
-  | { type: "ImageExpired"; data: ImageExpired };
+  | { type: "ImageExpired"; data: ImageExpired }
+  | { type: "ImageDeleted"; data: ImageDeleted }
+  | { type: "CaptionChanged"; data: CaptionChanged }
+  | { type: "MetadataChanged"; data: MetadataChanged };
 
 /** The current schema version of each event's `data`; older versions are upcast on read. */
 export const IMAGE_EVENT_SCHEMAS = {
   ImageUploaded: { version: 1, schema: ImageUploaded },
   ImageExpired: { version: 1, schema: ImageExpired },
+  ImageDeleted: { version: 1, schema: ImageDeleted },
+  CaptionChanged: { version: 1, schema: CaptionChanged },
+  MetadataChanged: { version: 1, schema: MetadataChanged },
 } as const;

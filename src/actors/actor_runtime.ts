@@ -1,4 +1,5 @@
 import type { StoredEvent } from "../../domain/event_envelope.ts";
+import { DomainError } from "../../domain/errors.ts";
 import type { EventStore, NewEvent, StreamHead } from "../event_store/mod.ts";
 
 export type DomainEventLike = { type: string; data: unknown };
@@ -12,7 +13,25 @@ export type Decider<S, C, E extends DomainEventLike> = {
 /** Turns a decided event into what gets stored: validates `data` and stamps its schema version. */
 export type EventCodec = (event: DomainEventLike) => NewEvent;
 
+export type TransactStep = {
+  stream: string;
+  /** A command, or one derived from the events the earlier steps decided (null: nothing). */
+  command: unknown | ((prior: DomainEventLike[]) => unknown | null);
+  expectVersion?: number;
+};
+
+export type TransactResult =
+  | {
+    ok: true;
+    states: Record<string, unknown>;
+    versions: Record<string, number>;
+    events: StoredEvent[];
+  }
+  | { ok: false; reason: "duplicate" };
+
 export type SendOptions = {
+  /** Refuse with precondition_failed unless the stream is at this version (If-Match). */
+  expectVersion?: number;
   meta: { actor: string; command_id: string; correlation_id: string; at: number };
   idempotency?: { key: string; record: (events: StoredEvent[]) => unknown; expireInMs: number };
   guards?: Deno.AtomicCheck[];
@@ -61,13 +80,41 @@ export class ActorRuntime {
   }
 
   send<S, C>(stream: string, command: C, opts: SendOptions): Promise<SendResult<S>> {
-    const actor = this.#actorFor(stream);
-    if (actor instanceof Error) return Promise.reject(actor);
-    const run = actor.mailbox.then(() => this.#handle(stream, actor, command, opts));
-    // The mailbox must survive a failed command, so the next one still runs.
-    actor.mailbox = run.catch(() => {});
-    this.#touch(stream, actor);
-    return run as Promise<SendResult<S>>;
+    return this.transact([{ stream, command, expectVersion: opts.expectVersion }], opts).then((
+      res,
+    ) =>
+      res.ok
+        ? {
+          ok: true,
+          state: res.states[stream] as S,
+          events: res.events,
+          version: res.versions[stream],
+        }
+        : res
+    );
+  }
+
+  /**
+   * Decides one command per stream and commits all their events in one atomic append, with
+   * every stream head checked (e.g. an upload and the quota it consumes). Mailboxes are taken
+   * in one synchronous step, so two transactions over the same streams cannot deadlock.
+   */
+  transact(steps: TransactStep[], opts: SendOptions): Promise<TransactResult> {
+    const actors: Actor[] = [];
+    for (const step of steps) {
+      const actor = this.#actorFor(step.stream);
+      if (actor instanceof Error) return Promise.reject(actor);
+      actors.push(actor);
+    }
+    const previous = actors.map((a) => a.mailbox);
+    const run = Promise.all(previous).then(() => this.#handle(steps, actors, opts));
+    // A mailbox must survive a failed command, so the next one still runs.
+    const settled = run.catch(() => {});
+    actors.forEach((actor, i) => {
+      actor.mailbox = settled;
+      this.#touch(steps[i].stream, actor);
+    });
+    return run;
   }
 
   /** Current state of a stream's actor (hydrating it if needed). */
@@ -135,48 +182,83 @@ export class ActorRuntime {
   }
 
   async #handle(
-    stream: string,
-    actor: Actor,
-    command: unknown,
+    steps: TransactStep[],
+    actors: Actor[],
     opts: SendOptions,
-  ): Promise<SendResult<unknown>> {
-    const decider = this.#decider(stream);
-    if (actor.head.versionstamp === null) await this.#catchUp(stream, actor);
+  ): Promise<TransactResult> {
+    for (let i = 0; i < steps.length; i++) {
+      if (actors[i].head.versionstamp === null) await this.#catchUp(steps[i].stream, actors[i]);
+    }
     for (let attempt = 0; attempt <= this.options.maxRetries; attempt++) {
-      const decided = decider.decide(command, actor.state);
-      if (decided.length === 0) {
-        return { ok: true, state: actor.state, events: [], version: actor.head.version };
-      }
-      const events = decided.map(this.codec);
+      const decided: DomainEventLike[][] = [];
+      steps.forEach((step, i) => {
+        const expect = step.expectVersion;
+        if (expect !== undefined && expect !== actors[i].head.version) {
+          throw new DomainError(
+            "precondition_failed",
+            `${step.stream} is at version ${actors[i].head.version}, not ${expect}.`,
+          );
+        }
+        const command = typeof step.command === "function"
+          ? step.command(decided.flat())
+          : step.command;
+        decided.push(
+          command === null ? [] : this.#decider(step.stream).decide(command, actors[i].state),
+        );
+      });
+      const writes = steps.map((step, i) => ({
+        stream: step.stream,
+        expected: actors[i].head,
+        events: decided[i].map(this.codec),
+      })).filter((w) => w.events.length > 0);
+      if (writes.length === 0) return this.#result(steps, actors, []);
       const res = await this.store.append({
-        writes: [{ stream, expected: actor.head, events }],
+        writes,
         meta: opts.meta,
         guards: opts.guards,
         idempotency: opts.idempotency && {
           key: opts.idempotency.key,
           expireInMs: opts.idempotency.expireInMs,
-          record: opts.idempotency.record(
-            events.map((e, i) => ({
-              stream,
-              version: actor.head.version + i + 1,
+          record: opts.idempotency.record(writes.flatMap((w) =>
+            w.events.map((e, i) => ({
+              stream: w.stream,
+              version: w.expected.version + i + 1,
               type: e.type,
               data: e.data,
               meta: { ...opts.meta, schema: e.schema },
-            })),
-          ),
+            }))
+          )),
         },
       });
       if (res.ok) {
-        for (const e of decided) actor.state = decider.evolve(actor.state, e);
-        actor.head = res.heads[stream];
-        return { ok: true, state: actor.state, events: res.events, version: actor.head.version };
+        steps.forEach((step, i) => {
+          const decider = this.#decider(step.stream);
+          for (const e of decided[i]) actors[i].state = decider.evolve(actors[i].state, e);
+          if (res.heads[step.stream]) actors[i].head = res.heads[step.stream];
+        });
+        return this.#result(steps, actors, res.events);
       }
       if (res.reason === "duplicate") return { ok: false, reason: "duplicate" };
-      const moved = await this.#catchUp(stream, actor);
-      if (!moved) throw new GuardFailedError(`append to ${stream} failed on a guard`);
+      let moved = false;
+      for (let i = 0; i < steps.length; i++) {
+        moved = (await this.#catchUp(steps[i].stream, actors[i])) || moved;
+      }
+      if (!moved) {
+        throw new GuardFailedError(`append to ${steps.map((s) => s.stream)} failed on a guard`);
+      }
     }
     throw new ConflictRetriesExhaustedError(
-      `${stream}: gave up after ${this.options.maxRetries} conflicts`,
+      `${steps.map((s) => s.stream)}: gave up after ${this.options.maxRetries} conflicts`,
     );
+  }
+
+  #result(steps: TransactStep[], actors: Actor[], events: StoredEvent[]): TransactResult {
+    const states: Record<string, unknown> = {};
+    const versions: Record<string, number> = {};
+    steps.forEach((s, i) => {
+      states[s.stream] = actors[i].state;
+      versions[s.stream] = actors[i].head.version;
+    });
+    return { ok: true, states, versions, events };
   }
 }

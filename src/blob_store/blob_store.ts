@@ -8,16 +8,26 @@ export interface BlobStore {
   stat(hash: string): Promise<BlobInfo | null>;
   /** A stream that reads one chunk at a time; null when the blob does not exist. */
   read(hash: string): Promise<{ info: BlobInfo; body: ReadableStream<Uint8Array> } | null>;
-  /** Deletes the blob unless `isReferenced` says a live image still uses it. */
-  delete(hash: string, isReferenced: (hash: string) => Promise<boolean>): Promise<boolean>;
+  /**
+   * Deletes the blob unless `isReferenced` says a live image still uses it, or an upload
+   * touched it within TOUCH_WINDOW_MS × 2 before `nowMs` (it may be about to reference it).
+   */
+  delete(
+    hash: string,
+    isReferenced: (hash: string) => Promise<boolean>,
+    nowMs: number,
+  ): Promise<boolean>;
 }
+
+/**
+ * An upload re-touches an existing blob only when the last touch is older than this, so
+ * concurrent uploads of the same bytes do not invalidate each other's guards. An upload must
+ * commit its event within this window of its `put` (it takes milliseconds); deleters leave alone
+ * blobs touched within twice the window.
+ */
+export const TOUCH_WINDOW_MS = 60_000;
 
 export type StoredBlob = { hash: string; size: number; guards: Deno.AtomicCheck[] };
 export type BlobInfo = { hash: string; size: number };
 
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
-  );
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex } from "../crypto.ts";

@@ -1,6 +1,6 @@
 import { nanoid } from "nanoid";
 import type { BlobInfo, BlobStore, StoredBlob } from "./blob_store.ts";
-import { sha256Hex } from "./blob_store.ts";
+import { sha256Hex, TOUCH_WINDOW_MS } from "./blob_store.ts";
 
 export const CHUNK_BYTES = 60 * 1024;
 // 12 chunks ≈ 720 KiB stays under KV's 800 KiB per atomic.
@@ -26,6 +26,10 @@ export class KvBlobStore implements BlobStore {
     for (let attempt = 0; attempt < 5; attempt++) {
       const meta = await this.kv.get<Meta>(metaKey(hash));
       if (meta.value) {
+        // Recently touched: deleters keep away from it, and our guard is its current version.
+        if (now - meta.value.touched_at < TOUCH_WINDOW_MS) {
+          return this.#stored(hash, bytes.length, meta.versionstamp);
+        }
         // Touching the meta changes its versionstamp, which makes a concurrent delete's check fail.
         const res = await this.kv.atomic().check(meta)
           .set(metaKey(hash), { ...meta.value, touched_at: now }).commit();
@@ -78,9 +82,14 @@ export class KvBlobStore implements BlobStore {
     return { info: { hash, size: meta.size }, body };
   }
 
-  async delete(hash: string, isReferenced: (hash: string) => Promise<boolean>): Promise<boolean> {
+  async delete(
+    hash: string,
+    isReferenced: (hash: string) => Promise<boolean>,
+    nowMs: number,
+  ): Promise<boolean> {
     const meta = await this.kv.get<Meta>(metaKey(hash));
-    if (!meta.value || await isReferenced(hash)) return false;
+    if (!meta.value || nowMs - meta.value.touched_at < 2 * TOUCH_WINDOW_MS) return false;
+    if (await isReferenced(hash)) return false;
     const res = await this.kv.atomic().check(meta).delete(metaKey(hash)).commit();
     if (!res.ok) return false;
     await this.#deleteGeneration(hash, meta.value.gen, meta.value.chunks);
@@ -96,7 +105,9 @@ export class KvBlobStore implements BlobStore {
     let generations = 0;
     for await (const entry of this.kv.list<Meta>({ prefix: ["blobmeta"] })) {
       const hash = entry.key[1] as string;
-      if (entry.value.touched_at < now - graceMs && await this.delete(hash, isReferenced)) blobs++;
+      if (entry.value.touched_at < now - graceMs && await this.delete(hash, isReferenced, now)) {
+        blobs++;
+      }
     }
     for await (const entry of this.kv.list<Gen>({ prefix: ["bgen"] })) {
       const [, hash, gen] = entry.key as [string, string, string];

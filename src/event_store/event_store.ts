@@ -2,7 +2,7 @@ import type { EventMeta, StoredEvent } from "../../domain/event_envelope.ts";
 import type { Projection } from "../../projections/mod.ts";
 import { keys } from "./keys.ts";
 import { assertWithinLimits, type Mutation } from "./kv_limits.ts";
-import { type Generations, getMany, planProjectionWrites } from "./projection_writer.ts";
+import { type Generations, planProjectionWrites } from "./projection_writer.ts";
 
 export type NewEvent = { type: string; data: unknown; schema: number };
 
@@ -26,6 +26,8 @@ export type AppendResult =
 
 /** Turns a stored event of an older schema into the current one; never rewrites the log. */
 export type Upcaster = (event: StoredEvent) => StoredEvent;
+
+const LOG_PAGE = 250;
 
 export type LogRecord = { at: number; streams: { stream: string; from: number; to: number }[] };
 
@@ -158,23 +160,42 @@ export class EventStore {
   /** The global log in commit order, from just after `after` (a commit versionstamp). */
   async *readLog(after?: string): AsyncGenerator<{ versionstamp: string; events: StoredEvent[] }> {
     const iter = this.kv.list<LogRecord>(
-      after
-        ? { start: [...keys.logAt(after), ""], end: [...keys.log(), "\uffff"] }
-        : { prefix: keys.log() },
-      { batchSize: 500 },
+      { start: after ? [...keys.logAt(after), ""] : keys.log(), end: keys.logEnd() },
+      { batchSize: LOG_PAGE },
     );
+    let page: Deno.KvEntry<LogRecord>[] = [];
     for await (const entry of iter) {
-      const wanted: Deno.KvKey[] = [];
+      page.push(entry);
+      if (page.length === LOG_PAGE) {
+        yield* this.#resolve(page);
+        page = [];
+      }
+    }
+    yield* this.#resolve(page);
+  }
+
+  /** Fetches a page of commits' events with parallel getMany calls, then yields them in order. */
+  async *#resolve(page: Deno.KvEntry<LogRecord>[]) {
+    const wanted: Deno.KvKey[] = [];
+    for (const entry of page) {
       for (const s of entry.value.streams) {
         for (let v = s.from; v <= s.to; v++) wanted.push(keys.event(s.stream, v));
       }
-      const found = await getMany(this.kv, wanted);
-      const events = found.map((f, i) => {
-        if (f.value === null) {
-          throw new Error(`log names a missing event ${JSON.stringify(wanted[i])}`);
+    }
+    const batches: Deno.KvKey[][] = [];
+    for (let i = 0; i < wanted.length; i += 10) batches.push(wanted.slice(i, i + 10));
+    const found = (await Promise.all(batches.map((b) => this.kv.getMany(b)))).flat();
+    let i = 0;
+    for (const entry of page) {
+      const events: StoredEvent[] = [];
+      for (const s of entry.value.streams) {
+        for (let v = s.from; v <= s.to; v++, i++) {
+          if (found[i].value === null) {
+            throw new Error(`log names a missing event ${JSON.stringify(wanted[i])}`);
+          }
+          events.push(this.upcast(found[i].value as StoredEvent));
         }
-        return this.upcast(f.value as StoredEvent);
-      });
+      }
       yield { versionstamp: entry.key[1] as string, events };
     }
   }

@@ -4,12 +4,17 @@ import type { KeyPart } from "../../projections/mod.ts";
 export const keys = {
   event: (stream: string, version: number): Deno.KvKey => ["s", stream, version],
   streamEvents: (stream: string): Deno.KvKey => ["s", stream],
-  head: (stream: string): Deno.KvKey => ["sh", stream],
-  heads: (): Deno.KvKey => ["sh"],
+  /** Beside the stream's events (strings sort before numbers), so an append dirties one area. */
+  head: (stream: string): Deno.KvKey => ["s", stream, "head"],
   log: (): Deno.KvKey => ["log"],
   logAt: (versionstamp: string): Deno.KvKey => ["log", versionstamp],
-  /** Blind-written by every append, so a replay `--apply` can tell whether the log moved. */
-  logHead: (): Deno.KvKey => ["meta", "log_head"],
+  /**
+   * Blind-written by every append, so a replay `--apply` can tell whether the log moved. "~"
+   * sorts after every versionstamp: the key sits beside the newest log record, in the same page.
+   */
+  logHead: (): Deno.KvKey => ["log", "~head"],
+  /** Upper bound of the log's records, excluding the head key. */
+  logEnd: (): Deno.KvKey => ["log", "~"],
   command: (id: string): Deno.KvKey => ["cmd", id],
   projectionGens: (): Deno.KvKey => ["meta", "projection_gens"],
   doc: (name: string, gen: string, id: KeyPart[]): Deno.KvKey => ["p", name, gen, "d", ...id],

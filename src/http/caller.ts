@@ -1,12 +1,17 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { SESSION_COOKIE } from "../accounts/sessions.ts";
 import type { Config } from "../config.ts";
-import { hmacHex } from "../secret.ts";
+import { hmacHex } from "../crypto.ts";
+import { registerUrl } from "../images/image_view.ts";
+import { AppError } from "./app_error.ts";
 import { clientIp } from "./client_ip.ts";
+import type { AppDeps } from "./types.ts";
 
 /** Who is calling: every limit that depends on the caller reads this, never the headers. */
 export type Caller =
   | { kind: "anonymous"; client: string }
-  | { kind: "account"; accountId: string; client: string };
+  | { kind: "account"; accountId: string; client: string; via: "key" | "session" };
 
 /** The largest upload or import this caller may send. */
 export function maxBytesFor(caller: Caller, config: Config): number {
@@ -14,14 +19,66 @@ export function maxBytesFor(caller: Caller, config: Config): number {
 }
 
 /**
- * Resolves the caller once per request. Accounts and API keys arrive with their issue; until
- * then everyone is anonymous, identified by a keyed hash of the IP (never the IP itself).
+ * A browser session authenticates the JSON API only for our own pages: a cross-site request
+ * carrying the cookie is treated as anonymous, so another site cannot act for a logged-in user.
+ */
+function sameOrigin(c: Context, publicUrl: string): boolean {
+  const origin = c.req.header("origin");
+  if (origin) return origin === new URL(publicUrl).origin;
+  const site = c.req.header("sec-fetch-site");
+  return site === undefined || site === "same-origin" || site === "none";
+}
+
+/**
+ * Resolves the caller once per request: a bearer API key, else a session cookie, else an
+ * anonymous client known only by a keyed hash of its IP. A key that is present but wrong is a
+ * 401, never a silent fall back to anonymous.
  */
 export function callerMiddleware(
-  secret: string,
+  deps: AppDeps,
 ): MiddlewareHandler<{ Variables: { caller: Caller } }> {
   return async (c, next) => {
-    c.set("caller", { kind: "anonymous", client: await hmacHex(secret, `ip:${clientIp(c)}`) });
+    const client = await hmacHex(deps.secret, `ip:${clientIp(c, deps.config.trustProxy)}`);
+    const auth = c.req.header("authorization");
+    if (auth !== undefined) {
+      const token = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
+      const accountId = token ? await deps.accounts.authenticateKey(token) : null;
+      if (!accountId) {
+        throw new AppError(
+          "unauthorized",
+          "This API key is not valid: it is malformed, unknown or revoked.",
+          {
+            type: "fix",
+            field: "Authorization",
+            hint:
+              "Send `Authorization: Bearer img_live_…` with an active key; create one at /keys.",
+          },
+        );
+      }
+      c.set("caller", { kind: "account", accountId, client, via: "key" });
+      return await next();
+    }
+    const session = getCookie(c, "__Host-" + SESSION_COOKIE) ?? getCookie(c, SESSION_COOKIE);
+    const accountId =
+      session && (!c.req.path.startsWith("/v1/") || sameOrigin(c, deps.config.publicUrl))
+        ? await deps.sessions.accountOf(session)
+        : null;
+    c.set(
+      "caller",
+      accountId
+        ? { kind: "account", accountId, client, via: "session" }
+        : { kind: "anonymous", client },
+    );
     await next();
   };
+}
+
+/** For routes that need an account: 401 with a way to get one. */
+export function requireAccount(caller: Caller, publicUrl: string): string {
+  if (caller.kind === "account") return caller.accountId;
+  throw new AppError("unauthorized", "This needs an API key or a logged-in session.", {
+    type: "register",
+    url: registerUrl(publicUrl),
+    label: "Create a free account, then an API key",
+  });
 }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DomainError } from "../../domain/errors.ts";
-import { AppError } from "./app_error.ts";
+import { AppError, type ErrorCode } from "./app_error.ts";
 
 /** Maps a business refusal to the envelope; domain code stays free of HTTP. */
 export function fromDomainError(err: DomainError): AppError {
@@ -14,9 +14,26 @@ export function fromDomainError(err: DomainError): AppError {
         ...(err.field ? { field: err.field } : {}),
       });
     case "not_found":
-      return new AppError("not_found", err.message, { type: "fix", hint: "Check the image id." });
+      return new AppError("not_found", err.message, {
+        type: "fix",
+        hint: err.hint ?? "Check the id.",
+      });
     case "gone":
       return new AppError("gone", err.message, { type: "fix", hint: "Upload the image again." });
+    case "already_exists":
+      return new AppError("validation_error", err.message, {
+        type: "fix",
+        hint,
+        ...(err.field ? { field: err.field } : {}),
+      });
+    case "forbidden":
+      return new AppError("forbidden", err.message, { type: "fix", hint });
+    case "precondition_failed":
+      return new AppError("precondition_failed", err.message, {
+        type: "fix",
+        field: "If-Match",
+        hint: "Fetch the image again and retry with its current ETag.",
+      });
     default:
       return new AppError("internal_error", "Something went wrong on our side.", {
         type: "retry",
@@ -24,6 +41,13 @@ export function fromDomainError(err: DomainError): AppError {
       });
   }
 }
+
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "file_too_large",
+};
 
 export function envelope(err: AppError) {
   return { error: err.code, message: err.message, action: err.action, ...err.extra };
@@ -45,11 +69,15 @@ export function onError(err: Error, c: Context): Response {
     return renderError(
       c,
       new AppError(
-        err.status === 404 ? "not_found" : "validation_error",
-        err.message || "Bad request.",
+        HTTP_CODES[err.status] ?? "validation_error",
+        err.status === 403 && !err.message
+          ? "This form was posted from another site, so it was refused."
+          : err.message || "Bad request.",
         {
           type: "fix",
-          hint: "Check the request against /openapi.json.",
+          hint: err.status === 403
+            ? "Submit the form from this site's own page."
+            : "Check the request against /openapi.json.",
         },
       ),
     );

@@ -1,8 +1,14 @@
-import type { ImageQueries } from "../images/image_queries.ts";
-import type { UploadImageService } from "../images/upload_image.ts";
+import type { AccountService } from "../accounts/account_service.ts";
+import type { RateLimiter } from "../accounts/rate_limiter.ts";
+import type { Sessions } from "../accounts/sessions.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
+import type { ImageQueries } from "../images/image_queries.ts";
+import type { ManageImages } from "../images/manage_images.ts";
+import type { UploadImageService } from "../images/upload_image.ts";
+import type { TransformService } from "../transform/transform_service.ts";
+import type { Caller } from "./caller.ts";
 
 /** What route modules may use: application services, never KV directly. */
 export type AppDeps = {
@@ -10,11 +16,14 @@ export type AppDeps = {
   secret: string;
   clock: Clock;
   uploads: UploadImageService;
+  images: ManageImages;
   queries: ImageQueries;
   blobs: BlobStore;
+  accounts: AccountService;
+  sessions: Sessions;
+  rateLimiter: RateLimiter;
+  transforms: TransformService;
   version: string;
 };
-
-import type { Caller } from "./caller.ts";
 
 export type AppEnv = { Variables: { requestId: string; caller: Caller } };

@@ -1,9 +1,7 @@
-import type { ExpireImage, ImageState } from "../../domain/image/decider.ts";
-import type { ActorRuntime } from "../actors/mod.ts";
-import type { BlobStore } from "../blob_store/mod.ts";
+import type { ExpireImage } from "../../domain/image/decider.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { IdGenerator } from "../ids.ts";
-import type { ImageQueries } from "./image_queries.ts";
+import { endImage, type EndImageDeps } from "./end_image.ts";
 
 export type ExpiryReport = {
   due: string[];
@@ -20,7 +18,7 @@ const BATCH = 200;
  * decider makes a second expiry a no-op, and the index no longer lists expired images.
  */
 export async function runExpiryJob(
-  deps: { queries: ImageQueries; runtime: ActorRuntime; blobs: BlobStore; ids: IdGenerator },
+  deps: EndImageDeps & { ids: IdGenerator },
   opts: { nowMs: number; dryRun?: boolean },
 ): Promise<ExpiryReport> {
   const report: ExpiryReport = { due: [], expired: 0, blobsDeleted: 0, failed: [] };
@@ -41,19 +39,14 @@ export async function runExpiryJob(
       if (opts.dryRun) continue;
       try {
         const command: ExpireImage = { type: "ExpireImage", now: nowSeconds };
-        const res = await deps.runtime.send<ImageState, ExpireImage>(`image-${id}`, command, {
-          meta: {
-            at: opts.nowMs,
-            actor: "system:expiry",
-            command_id: deps.ids.commandId(),
-            correlation_id: correlation,
-          },
+        const res = await endImage(deps, id, command, {
+          at: opts.nowMs,
+          actor: "system:expiry",
+          command_id: deps.ids.commandId(),
+          correlation_id: correlation,
         });
-        if (!res.ok || res.state.status === "absent") continue;
-        if (res.events.length) report.expired++;
-        if (await deps.blobs.delete(res.state.image.blob.hash, deps.queries.isBlobReferenced)) {
-          report.blobsDeleted++;
-        }
+        if (res.ended) report.expired++;
+        if (res.blobDeleted) report.blobsDeleted++;
       } catch (err) {
         console.error(`expiry of ${id} failed:`, err);
         report.failed.push(id);

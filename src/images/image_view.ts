@@ -12,12 +12,13 @@ export type ImageObject = {
   metadata?: Record<string, string>;
   expires_at?: number;
   upgrade?: { type: "register"; url: string; message: string; label: string };
+  delete_url?: string;
 };
 
 export const registerUrl = (publicUrl: string) => `${publicUrl}/auth/register?from_cta=api`;
 
 /** The image object of SPEC §2, as every endpoint returns it. */
-export function imageObject(doc: ImageDoc, publicUrl: string): ImageObject {
+export function imageObject(doc: ImageDoc, publicUrl: string, deleteUrl?: string): ImageObject {
   const out: ImageObject = {
     id: doc.id,
     link: `${publicUrl}/${doc.id}`,
@@ -30,6 +31,7 @@ export function imageObject(doc: ImageDoc, publicUrl: string): ImageObject {
   if (doc.caption !== undefined) out.caption = doc.caption;
   if (doc.metadata !== undefined) out.metadata = doc.metadata;
   if (doc.expires_at !== null) out.expires_at = doc.expires_at;
+  if (deleteUrl) out.delete_url = deleteUrl;
   if (doc.owner === null) {
     out.upgrade = {
       type: "register",
@@ -39,4 +41,9 @@ export function imageObject(doc: ImageDoc, publicUrl: string): ImageObject {
     };
   }
   return out;
+}
+
+/** Reads check the time themselves: an image is never served after `expires_at`, cron or not. */
+export function isLive(doc: ImageDoc, nowSeconds: number): boolean {
+  return doc.status === "live" && (doc.expires_at === null || doc.expires_at > nowSeconds);
 }

@@ -2,14 +2,18 @@ import type { ImageCommand } from "../../domain/image/decider.ts";
 import { parseTtl } from "../../domain/image/retention.ts";
 import type { StoredEvent } from "../../domain/event_envelope.ts";
 import { type ImageDoc, imageReadModel } from "../../projections/image_read_model.ts";
-import { type ActorRuntime, GuardFailedError } from "../actors/mod.ts";
+import type { AccountCommand } from "../../domain/account/decider.ts";
+import { type ActorRuntime, GuardFailedError, type TransactStep } from "../actors/mod.ts";
+import { openText, randomToken, sealText } from "../crypto.ts";
+import { DomainError } from "../../domain/errors.ts";
+import { quotaError } from "../accounts/quota_error.ts";
 import { type BlobStore, sha256Hex } from "../blob_store/mod.ts";
 import type { Clock } from "../clock.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { AppError, fixError } from "../http/app_error.ts";
 import type { IdGenerator } from "../ids.ts";
-import { inspectRaster, sniff } from "../imaging/mod.ts";
+import { ingest } from "../imaging/mod.ts";
 import { type ImageObject, imageObject } from "./image_view.ts";
 
 export type UploadInput = {
@@ -27,15 +31,19 @@ export type UploadInput = {
   correlationId: string;
 };
 
-type IdempotencyRecord = { request: string; response: ImageObject };
+/** The first response, minus the delete_url, which is kept sealed: KV never holds the token in clear. */
+type IdempotencyRecord = { request: string; response: ImageObject; delete_url_sealed?: string };
 
 /** The read model the append just wrote, derived from the same events instead of re-read. */
 const docOf = (events: StoredEvent[]): ImageDoc =>
-  events.reduce<ImageDoc | null>(imageReadModel.evolve, null)!;
+  events.filter((e) => e.stream.startsWith("image-")).reduce<ImageDoc | null>(
+    imageReadModel.evolve,
+    null,
+  )!;
 
 const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-/** Upload and import share this path: sniff, decode, store the blob, then append the event. */
+/** Upload and import share this path: ingest, store the blob, then append the event. */
 export class UploadImageService {
   constructor(
     private readonly deps: {
@@ -44,6 +52,7 @@ export class UploadImageService {
       blobs: BlobStore;
       clock: Clock;
       ids: IdGenerator;
+      secret: string;
     },
   ) {}
 
@@ -64,29 +73,24 @@ export class UploadImageService {
       if (first) return { image: first, replayed: true };
     }
 
-    if (input.bytes.length === 0) {
-      throw fixError(
-        "invalid_image",
-        "The file is empty.",
-        "Send the image's bytes in the `file` field.",
-        "file",
-      );
-    }
-    const { format, detected } = sniff(input.bytes);
-    if (!format) {
-      throw fixError(
-        "unsupported_format",
-        `Unsupported file type (detected: ${detected}).`,
-        "Upload a JPEG, PNG or GIF image.",
-        "file",
-      );
-    }
-    const info = await inspectRaster(input.bytes, format, config.limits);
+    // What is stored may differ from what was sent (converted, GPS removed, polyglot payload
+    // dropped); the request hash above stays on the sent bytes, so a retry still matches.
+    const info = await ingest(input.bytes, {
+      limits: config.limits,
+      svgMaxBytes: config.limits.svgMaxBytes,
+    });
 
     const id = ids.imageId();
     const at = clock.now();
+    // Anonymous uploaders can delete without an account: the token is only ever in delete_url.
+    const deleteToken = input.owner === null ? randomToken(24) : undefined;
+    const deleteUrl = deleteToken ? `${config.publicUrl}/delete/${id}/${deleteToken}` : undefined;
+    const deleteTokenHash = deleteToken ? await sha256Hex(deleteToken) : undefined;
+    const sealedDeleteUrl = deleteUrl && commandKey
+      ? await sealText(this.deps.secret, "idempotency", deleteUrl)
+      : undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const blob = await blobs.put(input.bytes, at);
+      const blob = await blobs.put(info.bytes, at);
       const command: ImageCommand = {
         type: "UploadImage",
         now: toUnixSeconds(at),
@@ -105,6 +109,7 @@ export class UploadImageService {
           width: info.width,
           height: info.height,
           frames: info.frames,
+          ...(deleteTokenHash ? { delete_token_hash: deleteTokenHash } : {}),
           ...(input.caption !== undefined ? { caption: input.caption } : {}),
           ...(input.metadata && Object.keys(input.metadata).length
             ? { metadata: input.metadata }
@@ -112,7 +117,21 @@ export class UploadImageService {
         },
       };
       try {
-        const res = await runtime.send(`image-${id}`, command, {
+        const steps: TransactStep[] = [{ stream: `image-${id}`, command }];
+        if (input.owner !== null) {
+          // The quota is decided in the same atomic commit as the upload it pays for.
+          steps.push({
+            stream: `account-${input.owner}`,
+            command: {
+              type: "ConsumeQuota",
+              image_id: id,
+              bytes: blob.size,
+              now: toUnixSeconds(at),
+              plans: config.plans,
+            } satisfies AccountCommand,
+          });
+        }
+        const res = await runtime.transact(steps, {
           meta: {
             at,
             actor: input.owner ? `account:${input.owner}` : `anon:${input.client.slice(0, 16)}`,
@@ -127,6 +146,7 @@ export class UploadImageService {
               record: (events): IdempotencyRecord => ({
                 request,
                 response: imageObject(docOf(events), config.publicUrl),
+                ...(sealedDeleteUrl ? { delete_url_sealed: sealedDeleteUrl } : {}),
               }),
             }
             : undefined,
@@ -137,10 +157,24 @@ export class UploadImageService {
           if (first) return { image: first, replayed: true };
           throw new Error("idempotency record vanished");
         }
-        return { image: imageObject(docOf(res.events), config.publicUrl), replayed: false };
+        return {
+          image: imageObject(docOf(res.events), config.publicUrl, deleteUrl),
+          replayed: false,
+        };
       } catch (err) {
         // The blob was collected between our write and our event: write it again.
         if (err instanceof GuardFailedError) continue;
+        if (
+          err instanceof DomainError && input.owner &&
+          (err.code === "quota_exceeded" || err.code === "storage_exceeded")
+        ) {
+          throw await quotaError(err, {
+            config,
+            secret: this.deps.secret,
+            accountId: input.owner,
+            nowSeconds: toUnixSeconds(at),
+          });
+        }
         throw err;
       }
     }
@@ -161,6 +195,8 @@ export class UploadImageService {
         "Idempotency-Key",
       );
     }
-    return record.response;
+    if (!record.delete_url_sealed) return record.response;
+    const deleteUrl = await openText(this.deps.secret, "idempotency", record.delete_url_sealed);
+    return { ...record.response, delete_url: deleteUrl };
   }
 }

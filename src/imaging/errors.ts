@@ -1,10 +1,22 @@
 import { AppError } from "../http/app_error.ts";
-import type { RasterFormat } from "./sniff.ts";
+import type { Detected, InputFormat } from "./sniff.ts";
 
-const NAMES: Record<RasterFormat, string> = { jpeg: "JPEG", png: "PNG", gif: "GIF" };
+const NAMES: Record<InputFormat, string> = {
+  jpeg: "JPEG",
+  png: "PNG",
+  gif: "GIF",
+  webp: "WebP",
+  avif: "AVIF",
+  heic: "HEIC/HEIF",
+  svg: "SVG",
+  bmp: "BMP",
+  ico: "ICO",
+};
+
+const ACCEPTED_LIST = "JPEG, PNG, GIF, WebP, AVIF, HEIC, SVG, BMP or ICO";
 
 /** The file claims a format but its bytes do not hold a whole, decodable image of it. */
-export function invalidImage(format: RasterFormat, reason: string, cause?: unknown): AppError {
+export function invalidImage(format: InputFormat, reason: string, cause?: unknown): AppError {
   const error = new AppError(
     "invalid_image",
     `This is not a valid ${NAMES[format]} image: ${reason}.`,
@@ -16,6 +28,49 @@ export function invalidImage(format: RasterFormat, reason: string, cause?: unkno
   );
   // Kept for server logs only; the envelope renders code, message and action.
   if (cause !== undefined) error.cause = cause;
+  return error;
+}
+
+/** Zero bytes: most often a form that was sent before a file was picked. */
+export function emptyFile(): AppError {
+  return new AppError("invalid_image", "The file is empty.", {
+    type: "fix",
+    field: "file",
+    hint: "Send the image's bytes in the `file` field.",
+  });
+}
+
+/** The bytes are of a kind the service does not take; `detected` names it for the message. */
+export function unsupportedFormat(detected: Detected): AppError {
+  return new AppError("unsupported_format", `Unsupported file type (detected: ${detected}).`, {
+    type: "fix",
+    field: "file",
+    hint: `Upload a ${ACCEPTED_LIST} image.`,
+  });
+}
+
+/** SVG has its own, smaller limit for every caller, so registering would not help: "fix". */
+export function svgTooLarge(size: number, limit: number): AppError {
+  const mb = (n: number) => `${Math.round(n / 104_857.6) / 10} MB`;
+  return new AppError(
+    "file_too_large",
+    `The SVG is ${mb(size)}; SVG files may be at most ${mb(limit)}.`,
+    {
+      type: "fix",
+      field: "file",
+      hint: "Simplify or minify the SVG, or upload it as a PNG or WebP instead.",
+    },
+    { size, limit },
+  );
+}
+
+/** Not the uploader's fault: a codec's wasm could not be read or compiled on this server. */
+export function codecUnavailable(cause: unknown): AppError {
+  const error = new AppError("internal_error", "The image decoder is unavailable.", {
+    type: "retry",
+    seconds: 30,
+  });
+  error.cause = cause;
   return error;
 }
 
@@ -51,4 +106,13 @@ function amount(pixels: number): string {
   if (pixels < 1_000_000) return `${pixels} pixels`;
   const mp = Math.round(pixels / 100_000) / 10;
   return `${mp} megapixels`;
+}
+
+/**
+ * For a codec's failure: an AppError (a limit, a codec that cannot load) keeps its meaning;
+ * anything else the codec threw (Error, RuntimeError trap, string) means the data is bad.
+ */
+export function asInvalid(format: InputFormat, cause: unknown): AppError {
+  if (cause instanceof AppError) return cause;
+  return invalidImage(format, "the image data is corrupt or truncated", cause);
 }

@@ -9,24 +9,42 @@ const TYPE_SHORT = 3;
  * anything malformed or missing means 1 (as stored) rather than a rejected upload.
  */
 export function readOrientation(tiff: Uint8Array): number {
+  const at = orientationValueAt(tiff);
+  if (at === null) return 1;
+  const value = (hasAscii(tiff, 0, "II") ? u16le : u16be)(tiff, at);
+  return value >= 1 && value <= 8 ? value : 1;
+}
+
+/**
+ * Sets Orientation to 1 in place, for pixels that were already turned upright (HEIF applies its
+ * own rotation, and its Exif orientation is informational only).
+ */
+export function resetOrientationInPlace(tiff: Uint8Array): void {
+  const at = orientationValueAt(tiff);
+  if (at === null) return;
   const little = hasAscii(tiff, 0, "II");
-  if (!little && !hasAscii(tiff, 0, "MM")) return 1;
+  tiff[at] = little ? 1 : 0;
+  tiff[at + 1] = little ? 0 : 1;
+}
+
+/** The offset of the Orientation SHORT in IFD0, or null. */
+function orientationValueAt(tiff: Uint8Array): number | null {
+  const little = hasAscii(tiff, 0, "II");
+  if (!little && !hasAscii(tiff, 0, "MM")) return null;
   const u16 = little ? u16le : u16be;
   const u32 = little ? u32le : u32be;
-  if (tiff.length < 8 || u16(tiff, 2) !== 42) return 1;
+  if (tiff.length < 8 || u16(tiff, 2) !== 42) return null;
   const ifd = u32(tiff, 4);
-  if (ifd + 2 > tiff.length) return 1;
+  if (ifd + 2 > tiff.length) return null;
   const count = u16(tiff, ifd);
   for (let i = 0; i < count; i++) {
     const entry = ifd + 2 + i * 12;
-    if (entry + 12 > tiff.length) return 1;
+    if (entry + 12 > tiff.length) return null;
     if (u16(tiff, entry) !== ORIENTATION_TAG) continue;
     // A SHORT with count 1 sits in the first two bytes of the value field, in file byte order.
-    if (u16(tiff, entry + 2) !== TYPE_SHORT) return 1;
-    const value = u16(tiff, entry + 8);
-    return value >= 1 && value <= 8 ? value : 1;
+    return u16(tiff, entry + 2) === TYPE_SHORT ? entry + 8 : null;
   }
-  return 1;
+  return null;
 }
 
 /** Orientations 5–8 turn the image a quarter, so the displayed width is the stored height. */

@@ -9,6 +9,15 @@ const EXTENSION = 0x21, IMAGE = 0x2c, TRAILER = 0x3b;
  * enforced before the decoder allocates a buffer per frame.
  */
 export function readGifHeader(b: Uint8Array): RasterHeader {
+  return walkGif(b).header;
+}
+
+/** The offset just past the trailer byte: anything after it is not part of the image. */
+export function gifEnd(b: Uint8Array): number {
+  return walkGif(b).end;
+}
+
+function walkGif(b: Uint8Array): { header: RasterHeader; end: number } {
   const bad = (reason: string) => invalidImage("gif", reason);
   const truncated = () => bad("the file ends before the trailer");
   if (!hasAscii(b, 0, "GIF87a") && !hasAscii(b, 0, "GIF89a")) {
@@ -49,7 +58,7 @@ export function readGifHeader(b: Uint8Array): RasterHeader {
     }
   }
   if (frames === 0) throw bad("it contains no image");
-  return { width, height, frames, largestFramePixels, orientation: 1 };
+  return { header: { width, height, frames, largestFramePixels, orientation: 1 }, end: o + 1 };
 }
 
 // Global and local tables share the packed-field layout: a flag bit and a 3-bit size exponent.

@@ -1,7 +1,7 @@
-import { AppError } from "../http/app_error.ts";
-import { imageTooLarge, invalidImage } from "./errors.ts";
+import { codecUnavailable, invalidImage } from "./errors.ts";
 import { swapsAxes } from "./exif_orientation.ts";
 import { readHeader } from "./header.ts";
+import { checkLimits, type ImageLimits } from "./limits.ts";
 import type { RasterFormat } from "./sniff.ts";
 import { type Decoded, type Decoder, decoders } from "./wasm_codecs.ts";
 
@@ -18,17 +18,7 @@ export type RasterInfo = {
 };
 
 /** Limits from SPEC §4; pass `config.limits` to use the configured values. */
-export type InspectLimits = {
-  maxPixels?: number;
-  maxFrames?: number;
-  maxAnimationPixels?: number;
-};
-
-const DEFAULT_LIMITS: Required<InspectLimits> = {
-  maxPixels: 50_000_000,
-  maxFrames: 300,
-  maxAnimationPixels: 200_000_000,
-};
+export type InspectLimits = ImageLimits;
 
 const TYPES: Record<RasterFormat, Pick<RasterInfo, "extension" | "mime">> = {
   jpeg: { extension: "jpg", mime: "image/jpeg" },
@@ -46,27 +36,9 @@ export async function inspectRaster(
   format: RasterFormat,
   limits: InspectLimits = {},
 ): Promise<RasterInfo> {
-  // `??` rather than a spread: an explicit `undefined` (an unset config value) keeps the default.
-  const maxPixels = limits.maxPixels ?? DEFAULT_LIMITS.maxPixels;
-  const maxFrames = limits.maxFrames ?? DEFAULT_LIMITS.maxFrames;
-  const maxAnimationPixels = limits.maxAnimationPixels ?? DEFAULT_LIMITS.maxAnimationPixels;
   const header = readHeader(bytes, format);
   const { width, height, frames } = header;
-  // The wasm decoders allocate whatever the header claims, so this must come first.
-  if (header.largestFramePixels > maxPixels) {
-    throw imageTooLarge({ kind: "pixels", width, height, limit: maxPixels });
-  }
-  if (frames > 1 && frames > maxFrames) {
-    throw imageTooLarge({ kind: "frames", frames, limit: maxFrames });
-  }
-  if (frames > 1 && frames * width * height > maxAnimationPixels) {
-    throw imageTooLarge({
-      kind: "animation",
-      frames,
-      pixels: frames * width * height,
-      limit: maxAnimationPixels,
-    });
-  }
+  checkLimits(header, limits);
 
   const decoder = decoders[format];
   await load(decoder);
@@ -92,13 +64,7 @@ async function load(decoder: Decoder): Promise<void> {
   try {
     await decoder.load();
   } catch (cause) {
-    // Not the uploader's fault: the wasm could not be read or compiled on this server.
-    const error = new AppError("internal_error", "The image decoder is unavailable.", {
-      type: "retry",
-      seconds: 30,
-    });
-    error.cause = cause;
-    throw error;
+    throw codecUnavailable(cause);
   }
 }
 

@@ -1,2 +1,10 @@
-export { type Detected, type RasterFormat, sniff, type SniffResult } from "./sniff.ts";
+export {
+  type Detected,
+  type InputFormat,
+  type RasterFormat,
+  sniff,
+  type SniffResult,
+} from "./sniff.ts";
 export { type InspectLimits, inspectRaster, type RasterInfo } from "./inspect.ts";
+export { ingest, type Ingested, type IngestOptions } from "./ingest.ts";
+export { loadResvg } from "./resvg.ts";

@@ -1,7 +1,10 @@
 import { hasAscii, latin1, u16le, u32be, u32le } from "./bytes.ts";
 
-/** The raster formats the service accepts today. Others are detected, then refused (415). */
+/** The formats imagescript's FFI-free wasm decoders read (see wasm_codecs.ts). */
 export type RasterFormat = "jpeg" | "png" | "gif";
+
+/** Everything ingest accepts. HEIC/HEIF, BMP and ICO are converted on the way in. */
+export type InputFormat = RasterFormat | "webp" | "avif" | "heic" | "svg" | "bmp" | "ico";
 
 /** A label for what the bytes look like, for messages such as "detected pdf". */
 export type Detected =
@@ -27,11 +30,24 @@ export type Detected =
   | "empty"
   | "unknown";
 
-export type SniffResult = { format: RasterFormat | null; detected: Detected };
+/** `format` is null when the bytes are of a kind ingest refuses (415); `detected` names it. */
+export type SniffResult = { format: InputFormat | null; detected: Detected };
 
 // Enough to get past an XML prolog or a generator comment to the root element.
 const MARKUP_WINDOW = 1024;
-const RASTER: ReadonlySet<Detected> = new Set<Detected>(["jpeg", "png", "gif"]);
+// HEIF without an HEVC brand still goes to libheif, which reads the other HEIF codecs it knows.
+const ACCEPTED: Partial<Record<Detected, InputFormat>> = {
+  jpeg: "jpeg",
+  png: "png",
+  gif: "gif",
+  webp: "webp",
+  avif: "avif",
+  heic: "heic",
+  heif: "heic",
+  svg: "svg",
+  bmp: "bmp",
+  ico: "ico",
+};
 
 /**
  * Decides the format from magic bytes only: a file name or a Content-Type header is whatever
@@ -39,7 +55,7 @@ const RASTER: ReadonlySet<Detected> = new Set<Detected>(["jpeg", "png", "gif"]);
  */
 export function sniff(bytes: Uint8Array): SniffResult {
   const detected = detect(bytes);
-  return { format: RASTER.has(detected) ? detected as RasterFormat : null, detected };
+  return { format: ACCEPTED[detected] ?? null, detected };
 }
 
 function detect(b: Uint8Array): Detected {

@@ -10,7 +10,7 @@ import type { RasterFormat } from "./sniff.ts";
  */
 type WasmCodec<T> = { init(): Promise<T>; "new"(): T };
 
-type JpegInstance = {
+export type JpegInstance = {
   decode(bytes: Uint8Array, width?: number, height?: number): {
     width: number;
     height: number;
@@ -19,18 +19,30 @@ type JpegInstance = {
     buffer: Uint8Array;
   };
 };
-type PngInstance = {
+export type PngInstance = {
   decode(bytes: Uint8Array): { width: number; height: number; framebuffer: Uint8Array };
 };
-type GifDecoder = { width: number; height: number; frame(): object | null; free(): void };
-type GifInstance = { Decoder: new (bytes: Uint8Array) => GifDecoder };
+export type GifFrame = {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Hundredths of a second, as stored in the file. */
+  delay: number;
+  /** GIF disposal method: 0/1 keep, 2 clear to transparent, 3 restore the previous canvas. */
+  dispose: number;
+  /** RGBA of the frame's own rectangle. */
+  buffer: Uint8Array;
+};
+type GifDecoder = { width: number; height: number; frame(): GifFrame | null; free(): void };
+export type GifInstance = { Decoder: new (bytes: Uint8Array) => GifDecoder };
 
 /**
  * One cached instance per codec. A fresh instance per decode was measured and rejected: each
  * one regrows its memory from nothing (slower), and the garbage collector frees wasm memories
  * too late, so ten large JPEGs in a row peaked near 800 MB instead of about 230 MB.
  */
-class CodecSlot<T> {
+export class CodecSlot<T> {
   #instance: T | null = null;
   #ready: Promise<void> | null = null;
 
@@ -69,8 +81,14 @@ class CodecSlot<T> {
 export type Decoded = { width: number; height: number; frames: number };
 export type Decoder = { load(): Promise<void>; decode(bytes: Uint8Array): Decoded };
 
-function decoder<T>(codec: WasmCodec<T>, decode: (instance: T, bytes: Uint8Array) => Decoded) {
-  const slot = new CodecSlot(codec);
+/** The one instance per codec that ingest and transforms share (see CodecSlot). */
+export const codecSlots = {
+  jpeg: new CodecSlot(jpegModule as WasmCodec<JpegInstance>),
+  png: new CodecSlot(pngModule as WasmCodec<PngInstance>),
+  gif: new CodecSlot(gifModule as WasmCodec<GifInstance>),
+};
+
+function decoder<T>(slot: CodecSlot<T>, decode: (instance: T, bytes: Uint8Array) => Decoded) {
   return {
     load: () => slot.load(),
     decode: (bytes: Uint8Array) => slot.run((instance) => decode(instance, bytes)),
@@ -79,15 +97,15 @@ function decoder<T>(codec: WasmCodec<T>, decode: (instance: T, bytes: Uint8Array
 
 /** Full decodes whose pixels are dropped: ingest only needs to know that they decode. */
 export const decoders: Record<RasterFormat, Decoder> = {
-  jpeg: decoder(jpegModule as WasmCodec<JpegInstance>, (jpeg, bytes) => {
+  jpeg: decoder(codecSlots.jpeg, (jpeg, bytes) => {
     const { width, height } = jpeg.decode(bytes);
     return { width, height, frames: 1 };
   }),
-  png: decoder(pngModule as WasmCodec<PngInstance>, (png, bytes) => {
+  png: decoder(codecSlots.png, (png, bytes) => {
     const { width, height } = png.decode(bytes);
     return { width, height, frames: 1 };
   }),
-  gif: decoder(gifModule as WasmCodec<GifInstance>, (gif, bytes) => {
+  gif: decoder(codecSlots.gif, (gif, bytes) => {
     const gifDecoder = new gif.Decoder(bytes);
     let frames = 0;
     while (gifDecoder.frame() !== null) frames++;

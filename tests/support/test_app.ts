@@ -15,12 +15,14 @@ export async function testApp(
   const config = loadConfig({ KV_PATH: ":memory:", PUBLIC_URL: "http://img.test", ...env });
   const kv = opts.kv ?? await Deno.openKv(":memory:");
   const clock = fixedClock(opts.startMs ?? Date.UTC(2026, 10, 25, 12));
-  const services = buildServices(config, kv, clock, randomIds);
-  const app = createApp({
-    ...services,
-    secret: "test-secret-test-secret-test-secret!",
-    version: "test",
-  });
+  const services = buildServices(
+    config,
+    kv,
+    clock,
+    randomIds,
+    "test-secret-test-secret-test-secret!",
+  );
+  const app = createApp({ ...services, version: "test" });
   return {
     app,
     clock,

@@ -1,0 +1,119 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { csrf } from "hono/csrf";
+import { PLAN_NAMES, type PlanName } from "../domain/account/plans.ts";
+import { verifyUpgrade } from "../src/accounts/upgrade_links.ts";
+import { toUnixSeconds } from "../src/clock.ts";
+import { formatBytes } from "../src/format_bytes.ts";
+import { AppError } from "../src/http/app_error.ts";
+import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { Layout, page } from "./pages/layout.tsx";
+
+const forbidden = (message: string) =>
+  new AppError("forbidden", message, {
+    type: "fix",
+    hint: "Open the upgrade link again from your account page.",
+  });
+
+/**
+ * One-button confirmation pages for links that carry their own authority: a signed upgrade link
+ * and an anonymous uploader's delete_url. GET only shows; the POST (Origin-checked) acts.
+ */
+export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  const origin = new URL(deps.config.publicUrl).origin;
+  // Only the form POSTs need the Origin check: a DELETE on delete_url is authorised by its token,
+  // and API clients send no Origin.
+  const formCsrf = csrf({ origin });
+  app.on("POST", ["/upgrade/*", "/delete/*"], formCsrf);
+
+  const checkUpgrade = async (c: Context<AppEnv>) => {
+    const plan = c.req.param("plan") as PlanName;
+    if (!PLAN_NAMES.includes(plan)) throw forbidden(`There is no plan called ${plan}.`);
+    const q = {
+      account: c.req.query("account") ?? "",
+      plan,
+      exp: c.req.query("exp") ?? "",
+      sig: c.req.query("sig") ?? "",
+    };
+    const verdict = await verifyUpgrade(deps.secret, q, toUnixSeconds(deps.clock.now()));
+    if (verdict === "invalid") throw forbidden("This upgrade link is not valid.");
+    if (verdict === "expired") throw forbidden("This upgrade link has expired.");
+    return { plan, account: q.account };
+  };
+
+  // Payment is out of scope: a billing provider's checkout would sit between this page and the
+  // POST below, and its webhook would send the same ChangePlan command.
+  app.get("/upgrade/:plan", async (c) => {
+    const { plan } = await checkUpgrade(c);
+    const p = deps.config.plans[plan];
+    return c.html(page(
+      <Layout title={`Upgrade to ${plan}`}>
+        <h1>Upgrade to {plan}</h1>
+        <p>
+          {p.uploads.toLocaleString("en")} uploads a month and {formatBytes(p.storage)}{" "}
+          of storage for ${p.price}/mo.
+        </p>
+        <form method="post">
+          <button type="submit">Upgrade to {plan}</button>
+        </form>
+      </Layout>,
+    ));
+  });
+  app.post("/upgrade/:plan", async (c) => {
+    const { plan, account } = await checkUpgrade(c);
+    const now = await deps.accounts.changePlan(account, plan, { upgradeOnly: true });
+    return c.html(page(
+      <Layout title="Upgraded">
+        <p class="ok">Your account is now on the {now} plan.</p>
+        <p>
+          <a href="/account">See your account</a>
+        </p>
+      </Layout>,
+    ));
+  });
+
+  const deleteTarget = async (c: Context<AppEnv>) => {
+    const doc = await deps.images.tokenMatches(c.req.param("id") ?? "", c.req.param("token") ?? "");
+    if (!doc) {
+      throw new AppError("not_found", "This delete link is not valid.", {
+        type: "fix",
+        hint: "Check the link.",
+      });
+    }
+    return doc;
+  };
+  app.get("/delete/:id/:token", async (c) => {
+    const doc = await deleteTarget(c);
+    const done = doc.status !== "live";
+    return c.html(page(
+      <Layout title="Delete image">
+        {done ? <p class="ok">This image is already gone.</p> : (
+          <>
+            <h1>Delete image {doc.id}?</h1>
+            <img src={`/${doc.id}.${doc.extension}`} width={240} alt="" />
+            <form method="post">
+              <button type="submit">Delete it for good</button>
+            </form>
+          </>
+        )}
+      </Layout>,
+    ));
+  });
+  const remove = async (c: Context<AppEnv>) => {
+    const doc = await deleteTarget(c);
+    await deps.images.deleteWithToken(doc.id, c.req.param("token") ?? "");
+    return doc;
+  };
+  app.post("/delete/:id/:token", async (c) => {
+    await remove(c);
+    return c.html(page(
+      <Layout title="Deleted">
+        <p class="ok">The image is deleted. Its link no longer works.</p>
+      </Layout>,
+    ));
+  });
+  app.delete("/delete/:id/:token", async (c) => {
+    await remove(c);
+    return c.body(null, 204);
+  });
+}

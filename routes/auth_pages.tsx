@@ -1,0 +1,145 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { z } from "zod";
+import { DomainError } from "../domain/errors.ts";
+import { SESSION_COOKIE, SESSION_TTL_MS } from "../src/accounts/sessions.ts";
+import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { Layout, page } from "./pages/layout.tsx";
+
+const Credentials = z.object({
+  email: z.email().max(254),
+  password: z.string().min(8, "at least 8 characters").max(200),
+});
+
+function AuthForm(props: { mode: "register" | "login"; error?: string; email?: string }) {
+  const register = props.mode === "register";
+  return (
+    <Layout title={register ? "Create an account" : "Log in"}>
+      <h1>{register ? "Create a free account" : "Log in"}</h1>
+      {register ? <p>Free accounts keep uploads permanently, up to 70 MB each.</p> : null}
+      {props.error ? <p class="error">{props.error}</p> : null}
+      <form method="post">
+        <label>
+          E-mail{" "}
+          <input
+            type="email"
+            name="email"
+            required
+            value={props.email ?? ""}
+            autocomplete="email"
+          />
+        </label>
+        <label>
+          Password{" "}
+          <input
+            type="password"
+            name="password"
+            required
+            minlength={8}
+            autocomplete={register ? "new-password" : "current-password"}
+          />
+        </label>
+        <button type="submit">{register ? "Create account" : "Log in"}</button>
+      </form>
+      <p>
+        {register
+          ? <a href="/auth/login">I have an account</a>
+          : <a href="/auth/register">Create an account</a>}
+      </p>
+    </Layout>
+  );
+}
+
+/** HttpOnly, SameSite=Lax, and Secure whenever the service is served over https. */
+function startSession(c: Context, deps: AppDeps, token: string) {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: deps.config.publicUrl.startsWith("https:"),
+    path: "/",
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+}
+
+async function readForm(c: Context) {
+  const body = await c.req.parseBody();
+  return { email: String(body.email ?? ""), password: String(body.password ?? "") };
+}
+
+export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  app.use("/auth/*", csrf({ origin: new URL(deps.config.publicUrl).origin }));
+
+  app.get("/auth/register", (c) => c.html(page(<AuthForm mode="register" />)));
+  app.post("/auth/register", async (c) => {
+    const form = await readForm(c);
+    const parsed = Credentials.safeParse(form);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return c.html(
+        page(
+          <AuthForm
+            mode="register"
+            email={form.email}
+            error={`${String(issue.path[0])}: ${issue.message}`}
+          />,
+        ),
+        422,
+      );
+    }
+    try {
+      const accountId = await deps.accounts.register(parsed.data.email, parsed.data.password);
+      startSession(c, deps, await deps.sessions.create(accountId));
+      return c.redirect("/keys?welcome=1", 303);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === "already_exists") {
+        return c.html(
+          page(<AuthForm mode="register" email={form.email} error={err.message} />),
+          409,
+        );
+      }
+      throw err;
+    }
+  });
+
+  app.get("/auth/login", (c) => c.html(page(<AuthForm mode="login" />)));
+  app.post("/auth/login", async (c) => {
+    const form = await readForm(c);
+    const caller = c.get("caller");
+    const now = deps.clock.now();
+    const window = [{ seconds: 900, limit: deps.config.rateLimits.loginFailuresPer15Min }];
+    const wait = await deps.rateLimiter.blockedFor("login", caller.client, window, now);
+    if (wait > 0) {
+      c.header("Retry-After", String(wait));
+      const error = `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.`;
+      return c.html(page(<AuthForm mode="login" email={form.email} error={error} />), 429);
+    }
+    const accountId = await deps.accounts.verifyLogin(form.email, form.password);
+    if (!accountId) {
+      await deps.rateLimiter.hit("login", caller.client, [900], now);
+      return c.html(
+        page(<AuthForm mode="login" email={form.email} error="Wrong e-mail or password." />),
+        401,
+      );
+    }
+    startSession(c, deps, await deps.sessions.create(accountId));
+    return c.redirect("/images", 303);
+  });
+
+  app.post("/auth/logout", async (c) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) await deps.sessions.destroy(token);
+    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    return c.redirect("/auth/login", 303);
+  });
+  // Logging out changes state, so GET only offers the button (a link cannot log anyone out).
+  app.get("/auth/logout", (c) =>
+    c.html(page(
+      <Layout title="Log out" loggedIn={c.get("caller").kind === "account"}>
+        <form method="post" action="/auth/logout">
+          <button type="submit">Log out</button>
+        </form>
+      </Layout>,
+    )));
+}

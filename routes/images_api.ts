@@ -1,0 +1,172 @@
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
+import { AppError, fixError } from "../src/http/app_error.ts";
+import { requireAccount } from "../src/http/caller.ts";
+import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { imageObject, isLive } from "../src/images/image_view.ts";
+import { toUnixSeconds } from "../src/clock.ts";
+import { errorResponses, ImageObjectSchema } from "./schemas.ts";
+
+const OwnerImage = ImageObjectSchema.extend({
+  source: z.enum(["upload", "import"]),
+  source_url: z.string().optional(),
+  frames: z.number().int(),
+  version: z.number().int().openapi({
+    description: 'Stream version; send it back as If-Match: W/"<version>"',
+  }),
+}).openapi("OwnedImage");
+const Id = z.object({
+  id: z.string().regex(/^[0-9A-Za-z]{10}$/).openapi({ example: "V1StGXR8Z5" }),
+});
+const security = [{ bearer: [] }];
+
+const routes = {
+  list: createRoute({
+    method: "get",
+    path: "/v1/images",
+    summary: "The caller's images, newest first",
+    security,
+    request: {
+      query: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        cursor: z.string().max(500).optional(),
+      }),
+    },
+    responses: {
+      200: {
+        description: "A page of images",
+        content: {
+          "application/json": {
+            schema: z.object({
+              data: z.array(OwnerImage),
+              next_cursor: z.string().nullable(),
+              has_more: z.boolean(),
+            }),
+          },
+        },
+      },
+      ...errorResponses(401, 422),
+    },
+  }),
+  get: createRoute({
+    method: "get",
+    path: "/v1/images/{id}",
+    summary: "An image object (the owner sees everything, others the public fields)",
+    request: { params: Id },
+    responses: {
+      200: {
+        description: "The image",
+        content: { "application/json": { schema: OwnerImage.partial().required({ id: true }) } },
+      },
+      ...errorResponses(404, 410),
+    },
+  }),
+  patch: createRoute({
+    method: "patch",
+    path: "/v1/images/{id}",
+    summary: "Change caption or attribution metadata",
+    security,
+    request: {
+      params: Id,
+      headers: z.object({ "if-match": z.string().max(40).optional() }),
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.object({
+              caption: z.string().max(CAPTION_MAX).nullable().optional(),
+              metadata: Metadata.optional(),
+            })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: "Updated", content: { "application/json": { schema: OwnerImage } } },
+      ...errorResponses(401, 404, 410, 412, 422),
+    },
+  }),
+  remove: createRoute({
+    method: "delete",
+    path: "/v1/images/{id}",
+    summary: "Delete an image; its link answers 410 from then on",
+    security,
+    request: { params: Id },
+    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404, 410) },
+  }),
+};
+
+/** `W/"3"` (or `"3"`) → 3; anything else is a malformed precondition. */
+function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^(?:W\/)?"(\d+)"$/.exec(header.trim());
+  if (!m) {
+    throw fixError(
+      "validation_error",
+      'If-Match must be the image\'s ETag, e.g. W/"2".',
+      "Use the ETag from GET /v1/images/{id}.",
+      "If-Match",
+    );
+  }
+  return Number(m[1]);
+}
+
+export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
+  app.openapi(routes.list, async (c) => {
+    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const { limit, cursor } = c.req.valid("query");
+    try {
+      return c.json(await deps.images.list(owner, limit, cursor), 200);
+    } catch (err) {
+      if (cursor && err instanceof TypeError) {
+        throw fixError(
+          "validation_error",
+          "This cursor is not valid.",
+          "Pass next_cursor from the previous page unchanged.",
+          "cursor",
+        );
+      }
+      throw err;
+    }
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const { id } = c.req.valid("param");
+    const caller = c.get("caller");
+    const doc = await deps.queries.get(id);
+    if (!doc) {
+      throw new AppError("not_found", `No image with id ${id}.`, {
+        type: "fix",
+        hint: "Check the id.",
+      });
+    }
+    if (!isLive(doc, toUnixSeconds(deps.clock.now()))) {
+      throw new AppError("gone", `Image ${id} has expired or was deleted.`, {
+        type: "fix",
+        hint: "Upload it again.",
+      });
+    }
+    if (caller.kind === "account" && caller.accountId === doc.owner) {
+      c.header("ETag", `W/"${doc.version}"`);
+      return c.json(deps.images.ownerView(doc), 200);
+    }
+    const { upgrade: _u, ...pub } = imageObject(doc, deps.config.publicUrl);
+    return c.json(pub, 200);
+  });
+
+  app.openapi(routes.patch, async (c) => {
+    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const { id } = c.req.valid("param");
+    const expect = parseIfMatch(c.req.valid("header")["if-match"]);
+    const updated = await deps.images.edit(id, owner, c.req.valid("json"), expect);
+    c.header("ETag", `W/"${updated.version}"`);
+    return c.json(updated, 200);
+  });
+
+  app.openapi(routes.remove, async (c) => {
+    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    await deps.images.deleteOwned(c.req.valid("param").id, owner);
+    return c.body(null, 204);
+  });
+}

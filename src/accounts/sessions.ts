@@ -1,0 +1,31 @@
+import { randomToken, sha256Hex } from "../crypto.ts";
+
+export const SESSION_COOKIE = "imgpro_session";
+export const SESSION_TTL_MS = 30 * 86_400_000;
+const keyOf = (hash: string): Deno.KvKey => ["session", hash];
+
+/**
+ * Browser sessions: hot, short-lived and without audit value, so they are KV records with
+ * `expireIn`, not events. Only the token's hash is stored.
+ */
+export class Sessions {
+  constructor(private readonly kv: Deno.Kv) {}
+
+  async create(accountId: string): Promise<string> {
+    const token = randomToken();
+    await this.kv.set(keyOf(await sha256Hex(token)), { account_id: accountId }, {
+      expireIn: SESSION_TTL_MS,
+    });
+    return token;
+  }
+
+  async accountOf(token: string): Promise<string | null> {
+    if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+    return (await this.kv.get<{ account_id: string }>(keyOf(await sha256Hex(token)))).value
+      ?.account_id ?? null;
+  }
+
+  async destroy(token: string): Promise<void> {
+    await this.kv.delete(keyOf(await sha256Hex(token)));
+  }
+}

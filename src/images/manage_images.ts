@@ -1,0 +1,146 @@
+import type { EditImage } from "../../domain/image/decider.ts";
+import type { ImageDoc } from "../../projections/image_read_model.ts";
+import { imageReadModel } from "../../projections/mod.ts";
+import type { ActorRuntime } from "../actors/mod.ts";
+import type { Clock } from "../clock.ts";
+import { toUnixSeconds } from "../clock.ts";
+import type { Config } from "../config.ts";
+import { sha256Hex, timingSafeEqual } from "../crypto.ts";
+import { AppError } from "../http/app_error.ts";
+import type { IdGenerator } from "../ids.ts";
+import type { ReadModels } from "../read_models.ts";
+import { endImage, type EndImageDeps } from "./end_image.ts";
+import { type ImageObject, imageObject, isLive } from "./image_view.ts";
+
+export type OwnerImage = ImageObject & {
+  source: ImageDoc["source"];
+  source_url?: string;
+  frames: number;
+  version: number;
+};
+
+const notFound = (id: string) =>
+  new AppError("not_found", `No image with id ${id}.`, {
+    type: "fix",
+    hint: "Check the id; GET /v1/images lists yours.",
+  });
+const gone = (id: string) =>
+  new AppError("gone", `Image ${id} has expired or was deleted.`, {
+    type: "fix",
+    hint: "Upload it again.",
+  });
+
+/** The owner's view of their images: list, read, edit and delete. */
+export class ManageImages {
+  constructor(
+    private readonly deps: EndImageDeps & {
+      config: Config;
+      readModels: ReadModels;
+      runtime: ActorRuntime;
+      clock: Clock;
+      ids: IdGenerator;
+    },
+  ) {}
+
+  ownerView(doc: ImageDoc): OwnerImage {
+    return {
+      ...imageObject(doc, this.deps.config.publicUrl),
+      source: doc.source,
+      ...(doc.source_url ? { source_url: doc.source_url } : {}),
+      frames: doc.frames,
+      version: doc.version,
+    };
+  }
+
+  /** Newest first; the cursor is KV's own opaque cursor over the owner index. */
+  async list(owner: string, limit: number, cursor?: string) {
+    const page = await this.deps.readModels.index(imageReadModel, ["owner", owner], {
+      reverse: true,
+      limit: limit + 1,
+      cursor,
+    });
+    const ids = page.ids.slice(0, limit).map((id) => String(id[0]));
+    const docs = await Promise.all(ids.map((id) => this.deps.queries.get(id)));
+    const now = this.#now();
+    const data = docs.filter((d): d is ImageDoc => d !== null && isLive(d, now)).map((d) =>
+      this.ownerView(d)
+    );
+    const hasMore = page.ids.length > limit;
+    let next: string | null = null;
+    if (hasMore) {
+      // Re-list exactly `limit` entries to get a cursor that resumes after the last one shown.
+      next = (await this.deps.readModels.index(imageReadModel, ["owner", owner], {
+        reverse: true,
+        limit,
+        cursor,
+      }))
+        .cursor ?? null;
+    }
+    return { data, next_cursor: next, has_more: hasMore };
+  }
+
+  /** A live image the caller owns; someone else's image is "not found", never a hint it exists. */
+  async owned(id: string, owner: string): Promise<ImageDoc> {
+    const doc = await this.deps.queries.get(id);
+    if (!doc || doc.owner !== owner) throw notFound(id);
+    if (!isLive(doc, this.#now())) throw gone(id);
+    return doc;
+  }
+
+  async edit(
+    id: string,
+    owner: string,
+    changes: { caption?: string | null; metadata?: Record<string, string> },
+    expectVersion?: number,
+  ): Promise<OwnerImage> {
+    await this.owned(id, owner);
+    const command: EditImage = { type: "EditImage", ...changes };
+    await this.deps.runtime.send(`image-${id}`, command, {
+      meta: this.#meta(`account:${owner}`),
+      expectVersion,
+    });
+    return this.ownerView((await this.deps.queries.get(id))!);
+  }
+
+  async deleteOwned(id: string, owner: string): Promise<void> {
+    await this.owned(id, owner);
+    await this.#delete(id, "owner", `account:${owner}`);
+  }
+
+  /** The anonymous uploader's delete_url: the token is compared by hash, timing-safely. */
+  async deleteWithToken(id: string, token: string): Promise<void> {
+    const doc = await this.deps.queries.get(id);
+    const hash = await sha256Hex(token);
+    if (!doc || !doc.delete_token_hash || !timingSafeEqual(hash, doc.delete_token_hash)) {
+      throw notFound(id);
+    }
+    if (doc.status === "deleted") return;
+    if (doc.status !== "live") throw gone(id);
+    await this.#delete(id, "delete_token", "anon:delete_url");
+  }
+
+  async tokenMatches(id: string, token: string): Promise<ImageDoc | null> {
+    const doc = await this.deps.queries.get(id);
+    if (!doc?.delete_token_hash) return null;
+    return timingSafeEqual(await sha256Hex(token), doc.delete_token_hash) ? doc : null;
+  }
+
+  async #delete(id: string, by: "owner" | "delete_token", actor: string) {
+    const now = this.deps.clock.now();
+    await endImage(
+      this.deps,
+      id,
+      { type: "DeleteImage", now: toUnixSeconds(now), by },
+      this.#meta(actor),
+    );
+  }
+
+  #now() {
+    return toUnixSeconds(this.deps.clock.now());
+  }
+
+  #meta(actor: string) {
+    const { clock, ids } = this.deps;
+    return { at: clock.now(), actor, command_id: ids.commandId(), correlation_id: ids.commandId() };
+  }
+}

@@ -1,0 +1,48 @@
+import { emptyFile, unsupportedFormat } from "./errors.ts";
+import { ingestBmp, ingestClassic, ingestIco } from "./ingest_raster.ts";
+import { ingestAvif, ingestHeic, ingestWebp } from "./ingest_modern.ts";
+import { ingestSvg } from "./ingest_svg.ts";
+import { sniff } from "./sniff.ts";
+import type { Ingested } from "./stored_format.ts";
+
+export type { Ingested } from "./stored_format.ts";
+
+export type IngestOptions = {
+  limits: { maxPixels: number; maxFrames: number; maxAnimationPixels: number };
+  /** SVG has its own size limit (SPEC §4), below the general upload limits. */
+  svgMaxBytes: number;
+};
+
+/**
+ * The one way bytes become a stored original. The format comes from the magic bytes; each
+ * format's headers are probed against the limits before any decoder allocates; raster inputs
+ * are decoded once so that a corrupt file fails here and not at its first transform.
+ *
+ * Throws AppError: invalid_image (empty, corrupt, truncated), unsupported_format (415),
+ * image_too_large, file_too_large (SVG over its limit), internal_error (a codec cannot load).
+ */
+export async function ingest(bytes: Uint8Array, opts: IngestOptions): Promise<Ingested> {
+  if (bytes.length === 0) throw emptyFile();
+  const { format, detected } = sniff(bytes);
+  const { limits } = opts;
+  switch (format) {
+    case "jpeg":
+    case "png":
+    case "gif":
+      return await ingestClassic(bytes, format, limits);
+    case "webp":
+      return await ingestWebp(bytes, limits);
+    case "avif":
+      return await ingestAvif(bytes, limits);
+    case "heic":
+      return await ingestHeic(bytes, limits);
+    case "bmp":
+      return await ingestBmp(bytes, limits);
+    case "ico":
+      return await ingestIco(bytes, limits);
+    case "svg":
+      return await ingestSvg(bytes, opts.svgMaxBytes);
+    case null:
+      throw unsupportedFormat(detected);
+  }
+}

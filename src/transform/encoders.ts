@@ -1,0 +1,83 @@
+// The Emscripten factories, not the packages' default entries: those keep one module-wide
+// instance that cannot be dropped after a trap (the same choice as src/imaging/squoosh_codecs).
+import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
+import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
+import jpegEncFactory from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
+import { defaultOptions as jpegDefaults } from "@jsquash/jpeg/meta.js";
+import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc_simd.js";
+import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
+import type { Rgba } from "../imaging/decode_pixels.ts";
+import { encodePng as squooshPng } from "../imaging/squoosh_codecs.ts";
+import { CodecInstance } from "../imaging/wasm_module.ts";
+
+type Encoder = {
+  encode(
+    data: Uint8Array | Uint8ClampedArray,
+    width: number,
+    height: number,
+    options: Record<string, unknown>,
+  ): Uint8Array | null;
+};
+
+function emscripten(factory: unknown) {
+  return (module: WebAssembly.Module): Promise<Encoder> =>
+    (factory as (o: Record<string, unknown>) => Promise<Encoder>)({
+      noInitialRun: true,
+      instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) {
+        const instance = new WebAssembly.Instance(module, imports);
+        done(instance);
+        return instance.exports;
+      },
+    });
+}
+
+const jpegEnc = new CodecInstance(
+  "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm",
+  emscripten(jpegEncFactory),
+);
+// SIMD roughly halves libwebp's encode time; every runtime we target (V8) has it.
+const webpEnc = new CodecInstance(
+  "@jsquash/webp/codec/enc/webp_enc_simd.wasm",
+  emscripten(webpEncFactory),
+);
+// The single-threaded build: no workers on the request path (DESIGN "Imaging").
+const avifEnc = new CodecInstance(
+  "@jsquash/avif/codec/enc/avif_enc.wasm",
+  emscripten(avifEncFactory),
+);
+
+function run(codec: CodecInstance<Encoder>, img: Rgba, options: Record<string, unknown>) {
+  return codec.run((c) => {
+    const out = c.encode(img.data, img.width, img.height, options);
+    if (!out) throw new Error("the encoder returned nothing");
+    // The result is a view into wasm memory that the next call overwrites.
+    return out.slice();
+  });
+}
+
+/** Baseline mozjpeg without trellis search: about twice as fast as progressive. Opaque input. */
+export function encodeJpeg(img: Rgba, quality: number): Promise<Uint8Array> {
+  return run(jpegEnc, img, {
+    ...jpegDefaults,
+    quality,
+    baseline: true,
+    progressive: false,
+    optimize_coding: true,
+    trellis_multipass: false,
+    trellis_opt_zero: false,
+    trellis_opt_table: false,
+  });
+}
+
+export function encodeWebp(img: Rgba, quality: number): Promise<Uint8Array> {
+  return run(webpEnc, img, { ...webpDefaults, quality, method: 4 });
+}
+
+/** Speed 8 of 10: AVIF is by far the slowest encoder, and this is run after resizing. */
+export function encodeAvif(img: Rgba, quality: number): Promise<Uint8Array> {
+  return run(avifEnc, img, { ...avifDefaults, quality, speed: 8 });
+}
+
+export function encodePng(img: Rgba): Promise<Uint8Array> {
+  return squooshPng(img);
+}

@@ -1,0 +1,106 @@
+/** A parsed transform query (SPEC §5). Absent fields mean "the default". */
+export type OutputFormat = "jpg" | "webp" | "avif" | "png" | "gif";
+export type Fit = "scale-down" | "contain" | "cover" | "crop" | "pad";
+export type Side = "top" | "bottom" | "left" | "right";
+export type Gravity =
+  | { kind: "center" }
+  | { kind: "auto" }
+  | { kind: "side"; side: Side }
+  | { kind: "point"; x: number; y: number };
+export type NamedSize = "s" | "m" | "l" | "social";
+
+export type TransformParams = {
+  format?: OutputFormat;
+  brightness?: number;
+  contrast?: number;
+  gamma?: number;
+  saturation?: number;
+  blur?: number;
+  sharp?: number;
+  rotate?: 90 | 180 | 270;
+  flip?: "h" | "v" | "hv";
+  /** RGBA, each 0–255. */
+  background?: [number, number, number, number];
+  metadata?: "copyright" | "none" | "keep";
+  quality?: number;
+  size?: NamedSize;
+  w?: number;
+  h?: number;
+  fit?: Fit;
+  gravity?: Gravity;
+  dpr?: number;
+};
+
+/** Parameters that change the output's geometry: only a signed link may carry them. */
+export const SIGNED_PARAMS = ["w", "h", "fit", "gravity", "dpr"] as const;
+
+export const FORMAT_MIME: Record<OutputFormat, string> = {
+  jpg: "image/jpeg",
+  webp: "image/webp",
+  avif: "image/avif",
+  png: "image/png",
+  gif: "image/gif",
+};
+
+/** Numbers are written with at most two decimals and no trailing zeros: 1.50 → 1.5. */
+export const normaliseNumber = (n: number) => String(Math.round(n * 100) / 100);
+
+const hex2 = (n: number) => n.toString(16).padStart(2, "0");
+
+/** Colours are written as bare lowercase hex, alpha only when not opaque, so URLs need no escaping. */
+export function colourString([r, g, b, a]: [number, number, number, number]): string {
+  return hex2(r) + hex2(g) + hex2(b) + (a === 255 ? "" : hex2(a));
+}
+
+function gravityString(g: Gravity): string {
+  switch (g.kind) {
+    case "center":
+    case "auto":
+      return g.kind;
+    case "side":
+      return g.side;
+    case "point":
+      return `${normaliseNumber(g.x)}x${normaliseNumber(g.y)}`;
+  }
+}
+
+/** Each present, non-default parameter as its canonical string value. */
+export function canonicalEntries(p: TransformParams): [string, string][] {
+  const out: [string, string][] = [];
+  const num = (k: keyof TransformParams, v: number | undefined, unchanged: number[]) => {
+    if (v !== undefined && !unchanged.includes(v)) out.push([k, normaliseNumber(v)]);
+  };
+  if (p.format) out.push(["format", p.format]);
+  num("brightness", p.brightness, [1]);
+  num("contrast", p.contrast, [1]);
+  num("gamma", p.gamma, [0, 1]);
+  num("saturation", p.saturation, [1]);
+  num("blur", p.blur, []);
+  num("sharp", p.sharp, [0]);
+  num("rotate", p.rotate, []);
+  if (p.flip) out.push(["flip", p.flip]);
+  if (p.background) out.push(["background", colourString(p.background)]);
+  if (p.metadata && p.metadata !== "copyright") out.push(["metadata", p.metadata]);
+  num("quality", p.quality, []);
+  if (p.size) out.push(["size", p.size]);
+  num("w", p.w, []);
+  num("h", p.h, []);
+  if (p.fit && p.fit !== "scale-down") out.push(["fit", p.fit]);
+  if (p.gravity && p.gravity.kind !== "center") out.push(["gravity", gravityString(p.gravity)]);
+  num("dpr", p.dpr, [1]);
+  return out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Sorted `k=v&…` with defaults removed: the same transform always gives the same string. */
+export function canonicalString(p: TransformParams): string {
+  return canonicalEntries(p).map(([k, v]) => `${k}=${v}`).join("&");
+}
+
+/** The canonical string of the parameters a signature covers. */
+export function signedString(p: TransformParams): string {
+  const signed: readonly string[] = SIGNED_PARAMS;
+  return canonicalEntries(p).filter(([k]) => signed.includes(k)).map(([k, v]) => `${k}=${v}`)
+    .join("&");
+}
+
+export const needsSignature = (p: TransformParams) => signedString(p) !== "";

@@ -1,0 +1,163 @@
+import type { DecodedFrame, Rgba } from "../imaging/decode_pixels.ts";
+import { swapsAxes } from "../imaging/exif_orientation.ts";
+import { readHeader } from "../imaging/header.ts";
+import { flatten } from "./alpha.ts";
+import { autoCropOffset } from "./auto_gravity.ts";
+import { blur } from "./blur.ts";
+import { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "./encoders.ts";
+import { crop, flip, orient, pad, rotate } from "./geometry.ts";
+import { encodeGif } from "./gif_encode.ts";
+import { exifFor, insertExif, readExif, stripMetadata } from "./jpeg_metadata.ts";
+import type { OutputFormat, TransformParams } from "./params.ts";
+import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
+import { resize } from "./resize.ts";
+import { sharpen } from "./sharpen.ts";
+import { decodeSource, type StoredFormat } from "./source_decode.ts";
+import { applyLut, isIdentityTone, saturate, toneLut } from "./tone.ts";
+
+/** A stored original, as the image doc describes it. */
+export type Source = {
+  bytes: Uint8Array;
+  format: StoredFormat;
+  /** As displayed, after EXIF orientation (the doc's width and height). */
+  width: number;
+  height: number;
+  frames: number;
+};
+
+export type Output = { bytes: Uint8Array; format: OutputFormat; width: number; height: number };
+
+export const DEFAULT_QUALITY: Record<OutputFormat, number> = {
+  jpg: 80,
+  webp: 80,
+  avif: 50,
+  png: 100,
+  gif: 100,
+};
+
+const WHITE: [number, number, number, number] = [255, 255, 255, 255];
+
+export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = {
+  jpeg: "jpg",
+  png: "png",
+  gif: "gif",
+  webp: "webp",
+  avif: "avif",
+  svg: "svg",
+};
+
+/** True when the pixels come out as they went in: only the container or metadata may change. */
+export function touchesPixels(p: TransformParams): boolean {
+  return p.rotate !== undefined || p.flip !== undefined || p.size !== undefined ||
+    p.w !== undefined || p.h !== undefined || p.background !== undefined ||
+    !isIdentityTone(p) || (p.saturation ?? 1) !== 1 || p.blur !== undefined ||
+    (p.sharp ?? 0) > 0 || p.quality !== undefined;
+}
+
+function orientationOf(source: Source): number {
+  if (source.format !== "jpeg" && source.format !== "png") return 1;
+  try {
+    return readHeader(source.bytes, source.format).orientation;
+  } catch {
+    return 1;
+  }
+}
+
+/**
+ * Runs SPEC §5's order: decode, EXIF orientation, flip, rotate, resize/crop, background, tone,
+ * blur, sharp, encode. Every operation applies to every frame of an animation that stays one.
+ */
+export async function runPipeline(
+  source: Source,
+  p: TransformParams,
+  format: OutputFormat,
+): Promise<Output> {
+  const orientation = orientationOf(source);
+  // A JPEG whose pixels stay as they are keeps its compressed data: only metadata changes.
+  if (source.format === "jpeg" && format === "jpg" && !touchesPixels(p)) {
+    if (p.metadata === "keep") return { bytes: source.bytes, format, ...size(source) };
+    if (orientation === 1) {
+      const exif = exifFor(readExif(source.bytes), p.metadata ?? "copyright", false);
+      return { bytes: insertExif(stripMetadata(source.bytes), exif), format, ...size(source) };
+    }
+  }
+  const oriented = orientedSize(source.width, source.height, p);
+  const plan = planGeometry(oriented.width, oriented.height, p);
+  const frames = await decodeSource(source.bytes, source.format, {
+    atLeast: decodeTarget(source, plan, oriented, orientation),
+    allFrames: source.format === "gif" && format === "gif" && source.frames > 1,
+  });
+  const lut = isIdentityTone(p) ? null : toneLut(p);
+  const matte = p.background ?? (format === "jpg" ? WHITE : null);
+  let cropAt: [number, number] | null = null;
+  const out = frames.map((frame): DecodedFrame => {
+    let img: Rgba = orient(frame, orientation);
+    if (p.flip) img = flip(img, p.flip);
+    if (p.rotate) img = rotate(img, p.rotate);
+    if (plan.resize) img = resize(img, plan.resize.width, plan.resize.height);
+    if (plan.crop) {
+      // One offset for every frame, so an animation does not jitter.
+      cropAt ??= plan.crop.auto
+        ? autoCropOffset(img, plan.crop.width, plan.crop.height)
+        : [plan.crop.x, plan.crop.y];
+      img = crop(img, { ...plan.crop, x: cropAt[0], y: cropAt[1] });
+    }
+    if (plan.pad) {
+      const { x, y, canvasWidth, canvasHeight } = plan.pad;
+      img = pad(img, canvasWidth, canvasHeight, x, y);
+    }
+    if (matte) img = flatten(img, matte);
+    // JPEG has no alpha: a translucent background is itself laid on white.
+    if (format === "jpg" && matte && matte[3] !== 255) img = flatten(img, WHITE);
+    if (lut) img = applyLut(img, lut);
+    if ((p.saturation ?? 1) !== 1) img = saturate(img, p.saturation!);
+    if (p.blur) img = blur(img, p.blur);
+    if (p.sharp) img = sharpen(img, p.sharp);
+    return { ...img, delayMs: frame.delayMs };
+  });
+  const bytes = await encode(out, format, p.quality ?? DEFAULT_QUALITY[format]);
+  const result = format === "jpg" && source.format === "jpeg"
+    ? insertExif(bytes, exifFor(readExif(source.bytes), p.metadata ?? "copyright", true))
+    : bytes;
+  return { bytes: result, format, width: out[0].width, height: out[0].height };
+}
+
+const size = (s: Source) => ({ width: s.width, height: s.height });
+
+/**
+ * The size to decode at, in stored orientation. A JPEG decoder then scales in the DCT; an SVG
+ * is rasterised at it. Null means full size.
+ */
+function decodeTarget(
+  source: Source,
+  plan: GeometryPlan,
+  oriented: { width: number; height: number },
+  orientation: number,
+): { width: number; height: number } | undefined {
+  if (!plan.resize) return undefined;
+  const s = Math.max(plan.resize.width / oriented.width, plan.resize.height / oriented.height);
+  if (s >= 1 && source.format !== "svg") return undefined;
+  const swap = swapsAxes(orientation);
+  const storedW = swap ? source.height : source.width;
+  const storedH = swap ? source.width : source.height;
+  return { width: Math.ceil(storedW * s), height: Math.ceil(storedH * s) };
+}
+
+async function encode(
+  frames: DecodedFrame[],
+  format: OutputFormat,
+  quality: number,
+): Promise<Uint8Array> {
+  switch (format) {
+    case "jpg":
+      return await encodeJpeg(frames[0], quality);
+    case "webp":
+      return await encodeWebp(frames[0], quality);
+    case "avif":
+      return await encodeAvif(frames[0], quality);
+    case "png":
+      return await encodePng(frames[0]);
+    case "gif":
+      return encodeGif(frames);
+  }
+}

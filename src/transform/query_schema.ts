@@ -1,0 +1,198 @@
+import { z } from "zod";
+import { AppError } from "../http/app_error.ts";
+import { parseCssColour } from "./css_color.ts";
+import type { Gravity, TransformParams } from "./params.ts";
+import { canonicalString } from "./params.ts";
+
+/** What each parameter accepts, in words: the hint of every refusal. */
+export const ALLOWED: Readonly<Record<string, string>> = {
+  format: "jpg (or jpeg), webp, avif, png, gif",
+  brightness: "a number from 0 to 10; 1 leaves the image unchanged",
+  contrast: "a number from 0 to 10; 1 leaves the image unchanged",
+  gamma: "a number from 0 to 10; 1 (or 0) leaves the image unchanged",
+  saturation: "a number from 0 to 10; 1 leaves the image unchanged, 0 is greyscale",
+  blur: "a radius from 1 to 250",
+  sharp: "a strength from 0 to 10",
+  rotate: "90, 180 or 270 (clockwise)",
+  flip: "h, v or hv",
+  background: "a CSS colour: #rgb, #rrggbb, #rrggbbaa (the # may be omitted), a colour name, " +
+    "rgb() or rgba()",
+  metadata: "copyright (the default), none or keep",
+  quality: "a whole number from 1 to 100",
+  size: "s, m, l (short side 320, 640, 1080) or social (1200x630)",
+  w: "a whole number of pixels from 1 to 8192",
+  h: "a whole number of pixels from 1 to 8192",
+  fit: "scale-down (the default), contain, cover, crop or pad",
+  gravity: "center (the default), auto, top, bottom, left, right, or XxY fractions such as " +
+    "0.5x0.25",
+  dpr: "a number from 1 to 3",
+  segment: "nothing yet: background removal arrives with the machine-learning release",
+};
+
+const NUMBER = /^(\d+(\.\d*)?|\.\d+)$/;
+
+/** A decimal in range; `int` refuses fractions. Values are strings, as in a query. */
+function number(min: number, max: number, int = false) {
+  return z.string().transform((raw, ctx) => {
+    const value = NUMBER.test(raw) ? Number(raw) : NaN;
+    if (Number.isNaN(value) || value < min || value > max || (int && !Number.isInteger(value))) {
+      ctx.addIssue({ code: "custom", message: "is out of range" });
+      return z.NEVER;
+    }
+    return value;
+  });
+}
+
+function oneOf<const T extends string>(values: readonly T[], aliases: Record<string, T> = {}) {
+  return z.string().transform((raw, ctx) => {
+    const v = raw.toLowerCase();
+    const hit = aliases[v] ?? values.find((x) => x === v);
+    if (hit === undefined) {
+      ctx.addIssue({ code: "custom", message: "is not one of the allowed values" });
+      return z.NEVER;
+    }
+    return hit;
+  });
+}
+
+const colour = z.string().transform((raw, ctx) => {
+  const c = parseCssColour(raw);
+  if (!c) {
+    ctx.addIssue({ code: "custom", message: "is not a CSS colour" });
+    return z.NEVER;
+  }
+  return c;
+});
+
+const SIDES = ["top", "bottom", "left", "right"] as const;
+const FRACTION = /^(0(\.\d+)?|1(\.0*)?|\.\d+)$/;
+
+const gravity = z.string().transform((raw, ctx): Gravity => {
+  const v = raw.toLowerCase();
+  if (v === "face") {
+    ctx.addIssue({ code: "custom", message: "face", params: { face: true } });
+    return z.NEVER;
+  }
+  if (v === "center" || v === "centre") return { kind: "center" };
+  if (v === "auto") return { kind: "auto" };
+  const side = SIDES.find((s) => s === v);
+  if (side) return { kind: "side", side };
+  const [x, y, ...rest] = v.split("x");
+  if (rest.length === 0 && y !== undefined && FRACTION.test(x) && FRACTION.test(y)) {
+    const point = { x: Number(x), y: Number(y) };
+    return point.x === 0.5 && point.y === 0.5 ? { kind: "center" } : { kind: "point", ...point };
+  }
+  ctx.addIssue({ code: "custom", message: "is not a gravity" });
+  return z.NEVER;
+});
+
+const segment = z.string().transform((_raw, ctx) => {
+  ctx.addIssue({ code: "custom", message: "segment", params: { ml: true } });
+  return z.NEVER;
+});
+
+/** The one schema for a transform query (SPEC §5): strings in, typed parameters out. */
+export const TransformQuerySchema = z.strictObject({
+  format: oneOf(["jpg", "webp", "avif", "png", "gif"], { jpeg: "jpg" }).optional(),
+  brightness: number(0, 10).optional(),
+  contrast: number(0, 10).optional(),
+  gamma: number(0, 10).optional(),
+  saturation: number(0, 10).optional(),
+  blur: number(1, 250).optional(),
+  sharp: number(0, 10).optional(),
+  rotate: oneOf(["90", "180", "270"]).transform((v) => Number(v) as 90 | 180 | 270).optional(),
+  flip: oneOf(["h", "v", "hv"], { vh: "hv" }).optional(),
+  segment: segment.optional(),
+  background: colour.optional(),
+  metadata: oneOf(["copyright", "none", "keep"]).optional(),
+  quality: number(1, 100, true).optional(),
+  size: oneOf(["s", "m", "l", "social"]).optional(),
+  w: number(1, 8192, true).optional(),
+  h: number(1, 8192, true).optional(),
+  fit: oneOf(["scale-down", "contain", "cover", "crop", "pad"]).optional(),
+  gravity: gravity.optional(),
+  dpr: number(1, 3).optional(),
+}).transform((p) => {
+  const { segment: _never, ...params } = p;
+  return params satisfies TransformParams;
+});
+
+export type ParsedQuery = { params: TransformParams; canonical: string; sig: string | null };
+
+/**
+ * Validates a query (each name → all its values). Throws AppError("invalid_transform") naming
+ * the parameter, the value and what is allowed.
+ */
+export function parseTransformQuery(query: Record<string, string[]>): ParsedQuery {
+  const flat: Record<string, string> = {};
+  let sig: string | null = null;
+  for (const [name, values] of Object.entries(query)) {
+    if (values.length > 1) {
+      throw refuse(name, values.join(", "), `"${name}" is given ${values.length} times.`);
+    }
+    if (name === "sig") sig = values[0];
+    else flat[name] = values[0];
+  }
+  const result = TransformQuerySchema.safeParse(flat);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    if (issue.code === "unrecognized_keys") {
+      const name = issue.keys[0];
+      throw refuse(name, flat[name], `Unknown parameter "${name}".`, Object.keys(ALLOWED));
+    }
+    const name = String(issue.path[0]);
+    throw refusal(name, flat[name], issue);
+  }
+  const params = result.data;
+  if (params.size && (params.w || params.h)) {
+    throw refuse("size", flat.size, "Use either size or w/h, not both.");
+  }
+  const scaled = Math.max(params.w ?? 0, params.h ?? 0) * (params.dpr ?? 1);
+  if (scaled > 8192) {
+    throw refuse("dpr", flat.dpr ?? "1", "w×dpr and h×dpr must be at most 8192 pixels.");
+  }
+  return { params, canonical: canonicalString(params), sig };
+}
+
+function refusal(name: string, value: string, issue: z.core.$ZodIssue): AppError {
+  const params = (issue as { params?: Record<string, unknown> }).params ?? {};
+  if (params.face) {
+    return refuse(
+      name,
+      value,
+      "gravity=face arrives with the machine-learning release.",
+      undefined,
+      `Face crop is not available yet: it arrives with the machine-learning release. ` +
+        `Until then use ${ALLOWED.gravity}.`,
+    );
+  }
+  if (params.ml) {
+    return refuse(
+      name,
+      value,
+      "segment arrives with the machine-learning release.",
+      undefined,
+      "Background removal is not available yet: it arrives with the machine-learning release. " +
+        "Remove the segment parameter.",
+    );
+  }
+  return refuse(name, value, `"${name}=${value}" ${issue.message}.`);
+}
+
+function refuse(
+  field: string,
+  _value: string | undefined,
+  message: string,
+  known?: string[],
+  hint?: string,
+): AppError {
+  const allowed = ALLOWED[field];
+  return new AppError("invalid_transform", message, {
+    type: "fix",
+    field,
+    hint: hint ??
+      (allowed
+        ? `${field} takes ${allowed}.`
+        : `Remove "${field}"; the parameters are ${known?.join(", ")} (and sig).`),
+  });
+}

@@ -1,0 +1,174 @@
+import type { ImageDoc } from "../../projections/image_read_model.ts";
+import type { BlobStore } from "../blob_store/mod.ts";
+import { AppError } from "../http/app_error.ts";
+import type { VariantCache } from "../variants/mod.ts";
+import { type Limiter } from "./limiter.ts";
+import { canonicalString, FORMAT_MIME, type OutputFormat, type TransformParams } from "./params.ts";
+import { EXTENSION_OF, runPipeline, touchesPixels } from "./pipeline.ts";
+import { outputSize } from "./plan.ts";
+import { ALLOWED } from "./query_schema.ts";
+import type { StoredFormat } from "./source_decode.ts";
+
+/**
+ * Bumped whenever an encoder or operation changes its output: it is part of every ETag and
+ * variant key, so caches never mix bytes of two engine versions under one tag.
+ */
+export const ENGINE_VERSION = "t1";
+
+const OUTPUTS = new Set<string>(["jpg", "webp", "avif", "png", "gif"]);
+
+/** What a request resolves to, known before any pixel is touched. */
+export type Rendition = {
+  /** Output format; "svg" only for an SVG served as stored. */
+  format: OutputFormat | "svg";
+  mime: string;
+  /** Canonical parameters with the format resolved: the variant key. */
+  key: string;
+  etag: string;
+  /** True when the stored original is served as it is. */
+  original: boolean;
+  width: number;
+  height: number;
+};
+
+export type Body = { body: ReadableStream<Uint8Array> | Uint8Array; size: number };
+
+export type TransformLimits = { maxPixels: number; maxAnimationPixels: number };
+
+export class TransformService {
+  constructor(
+    private readonly deps: {
+      blobs: BlobStore;
+      variants: VariantCache;
+      limiter: Limiter;
+      limits: TransformLimits;
+    },
+  ) {}
+
+  /**
+   * Resolves the output format (the path's extension, then `format`, then the stored one),
+   * the variant key and the ETag. Throws invalid_transform for a conflicting or unknown
+   * extension, or a result beyond the pixel limits.
+   */
+  async resolve(doc: ImageDoc, p: TransformParams, ext?: string): Promise<Rendition> {
+    const stored = EXTENSION_OF[doc.format as StoredFormat];
+    if (ext !== undefined && ext !== stored && !OUTPUTS.has(ext)) {
+      throw formatError(`".${ext}" is not an image format this service writes.`);
+    }
+    if (ext !== undefined && p.format && ext !== p.format) {
+      throw formatError(`The path asks for .${ext} but the query for format=${p.format}.`);
+    }
+    let format = (p.format ?? ext ?? stored) as OutputFormat | "svg";
+    // A vector cannot come out of the raster pipeline as SVG; PNG keeps its transparency.
+    if (format === "svg" && touchesPixels(p)) format = "png";
+    const effective = { ...p, format: format === stored ? undefined : format as OutputFormat };
+    const key = canonicalString(effective);
+    const { width, height } = outputSize(doc.width, doc.height, p);
+    this.#checkLimits(doc, width, height, format);
+    const original = format === stored && !touchesPixels(p) &&
+      (doc.format !== "jpeg" || p.metadata === "keep");
+    return {
+      format,
+      mime: format === "svg" ? "image/svg+xml" : FORMAT_MIME[format],
+      key,
+      etag: await etag(doc.blob.hash, original ? "" : key),
+      original,
+      width,
+      height,
+    };
+  }
+
+  /** The bytes: the stored original, a cached variant, or one computed now (once). */
+  async body(doc: ImageDoc, p: TransformParams, r: Rendition): Promise<Body> {
+    if (r.original) return await this.#original(doc);
+    const format = r.format as OutputFormat;
+    const v = await this.deps.variants.get(
+      doc.id,
+      `${ENGINE_VERSION}|${r.key}`,
+      doc.blob.hash,
+      () =>
+        this.deps.limiter.run(async () => {
+          const bytes = await this.#bytesOf(doc);
+          const out = await runPipeline(
+            {
+              bytes,
+              format: doc.format as StoredFormat,
+              width: doc.width,
+              height: doc.height,
+              frames: doc.frames,
+            },
+            p,
+            format,
+          );
+          return {
+            bytes: out.bytes,
+            mime: FORMAT_MIME[format],
+            width: out.width,
+            height: out.height,
+          };
+        }),
+    );
+    return { body: v.body, size: v.size };
+  }
+
+  async #original(doc: ImageDoc): Promise<Body & { body: ReadableStream<Uint8Array> }> {
+    const blob = await this.deps.blobs.read(doc.blob.hash);
+    if (!blob) throw new Error(`image ${doc.id} references missing blob ${doc.blob.hash}`);
+    return { body: blob.body, size: blob.info.size };
+  }
+
+  async #bytesOf(doc: ImageDoc): Promise<Uint8Array> {
+    const { body, size } = await this.#original(doc);
+    const out = new Uint8Array(size);
+    let o = 0;
+    for await (const chunk of body) {
+      out.set(chunk, o);
+      o += chunk.length;
+    }
+    return out;
+  }
+
+  #checkLimits(doc: ImageDoc, width: number, height: number, format: string) {
+    const { maxPixels, maxAnimationPixels } = this.deps.limits;
+    const frames = doc.format === "gif" && format === "gif" ? doc.frames : 1;
+    if (width * height > maxPixels || frames * width * height > maxAnimationPixels) {
+      throw new AppError(
+        "invalid_transform",
+        `The result would be ${width}x${height} pixels${
+          frames > 1 ? ` × ${frames} frames` : ""
+        }, ` +
+          "more than this service makes.",
+        { type: "fix", field: "w", hint: `Ask for a smaller w, h or dpr; w takes ${ALLOWED.w}.` },
+      );
+    }
+  }
+}
+
+function formatError(message: string) {
+  return new AppError("invalid_transform", message, {
+    type: "fix",
+    field: "format",
+    hint: `format takes ${ALLOWED.format}; the path's extension means the same.`,
+  });
+}
+
+const tags = new Map<string, string>();
+const MAX_TAGS = 10_000;
+
+/**
+ * Strong: it names exact bytes (same source, same canonical parameters, same engine). Memoised,
+ * as a hot variant would otherwise pay a digest on every request.
+ */
+async function etag(sourceHash: string, key: string): Promise<string> {
+  const memo = `${sourceHash}|${key}`;
+  const known = tags.get(memo);
+  if (known) return known;
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${ENGINE_VERSION}|${key}`)),
+  );
+  const tag = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
+  if (tags.size >= MAX_TAGS) tags.clear();
+  const value = `"${sourceHash.slice(0, 32)}-${tag}"`;
+  tags.set(memo, value);
+  return value;
+}
