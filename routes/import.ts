@@ -114,6 +114,21 @@ export function importRoutes(
     const ttl = body.ttl === undefined ? undefined : String(body.ttl);
     // A request that is wrong anyway should not cost anyone a fetch.
     if (ttl !== undefined) parseTtl(ttl);
+    const identity = {
+      caption: body.caption || undefined,
+      ttl,
+      metadata: body.metadata,
+      owner: caller.kind === "account" ? caller.accountId : null,
+      client: caller.client,
+      idempotencyKey: c.req.valid("header")["idempotency-key"],
+      fingerprint: `import:${body.url}`,
+    };
+    const first = await deps.uploads.replayed(identity);
+    if (first) {
+      c.header("Idempotent-Replayed", "true");
+      c.header("Location", first.link);
+      return c.json(first, 201);
+    }
     let fetched;
     try {
       fetched = await fetcher.fetch(body.url, {
@@ -124,15 +139,10 @@ export function importRoutes(
       throw toAppError(err, deps, caller);
     }
     const { image, replayed } = await deps.uploads.upload({
+      ...identity,
       bytes: fetched.bytes,
-      caption: body.caption || undefined,
-      ttl,
-      metadata: body.metadata,
-      owner: caller.kind === "account" ? caller.accountId : null,
-      client: caller.client,
       source: "import",
       sourceUrl: fetched.url,
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
       correlationId: c.get("requestId"),
     }).catch((err) => {
       throw forImport(err, fetched.contentType);

@@ -139,8 +139,8 @@ Deno.test("bad requests are refused with validation_error naming the field", asy
   });
 });
 
-Deno.test("an Idempotency-Key retry returns the first image and creates nothing new", async () => {
-  await withImportApp(async (t, origin) => {
+Deno.test("an Idempotency-Key retry returns the first image without fetching again", async () => {
+  await withImportApp(async (t, origin, hits) => {
     const headers = { "Idempotency-Key": "import-1" };
     const body = { url: `${origin}/fixtures/cat.png`, caption: "once" };
     const first = await postImport(t, body, headers);
@@ -150,6 +150,11 @@ Deno.test("an Idempotency-Key retry returns the first image and creates nothing 
     assert.equal(second.status, 201);
     assert.equal(second.headers.get("idempotent-replayed"), "true");
     assert.deepEqual(await second.json(), a);
+    assert.equal(hits.length, 1, "the retry is answered before any fetch");
+    const other = await postImport(t, { ...body, caption: "twice" }, headers);
+    assert.equal(other.status, 422, "the same key for a different request is refused");
+    await other.body?.cancel();
+    assert.equal(hits.length, 1);
   });
 });
 

@@ -28,6 +28,8 @@ export type UploadInput = {
   source: "upload" | "import";
   sourceUrl?: string;
   idempotencyKey?: string;
+  /** What identifies the request for Idempotency-Key purposes; the file's hash by default. */
+  fingerprint?: string;
   correlationId: string;
 };
 
@@ -59,14 +61,9 @@ export class UploadImageService {
   async upload(input: UploadInput): Promise<{ image: ImageObject; replayed: boolean }> {
     const { config, runtime, blobs, clock, ids } = this.deps;
     const ttlSeconds = input.ttl === undefined ? undefined : parseTtl(input.ttl);
-    const fileHash = await sha256Hex(input.bytes);
-    const request = await sha256Hex(
-      new TextEncoder().encode(
-        JSON.stringify([fileHash, input.caption, input.ttl, input.metadata ?? {}]),
-      ),
-    );
-    const commandKey = input.idempotencyKey === undefined ? undefined : await sha256Hex(
-      new TextEncoder().encode(`${input.owner ?? input.client}\n${input.idempotencyKey}`),
+    const { request, commandKey } = await this.#requestKeys(
+      input,
+      input.fingerprint ?? await sha256Hex(input.bytes),
     );
     if (commandKey) {
       const first = await this.#replay(commandKey, request);
@@ -182,6 +179,33 @@ export class UploadImageService {
       type: "retry",
       seconds: 1,
     });
+  }
+
+  /**
+   * An Idempotency-Key retry's first response, found before any work: imports call it before
+   * fetching, with the URL as the fingerprint, so a retry never downloads again.
+   */
+  async replayed(
+    input: Omit<UploadInput, "bytes" | "source" | "correlationId"> & { fingerprint: string },
+  ) {
+    const { request, commandKey } = await this.#requestKeys(input, input.fingerprint);
+    return commandKey ? await this.#replay(commandKey, request) : null;
+  }
+
+  async #requestKeys(
+    input: Pick<
+      UploadInput,
+      "caption" | "ttl" | "metadata" | "owner" | "client" | "idempotencyKey"
+    >,
+    fingerprint: string,
+  ) {
+    const request = await sha256Hex(
+      JSON.stringify([fingerprint, input.caption, input.ttl, input.metadata ?? {}]),
+    );
+    const commandKey = input.idempotencyKey === undefined
+      ? undefined
+      : await sha256Hex(`${input.owner ?? input.client}\n${input.idempotencyKey}`);
+    return { request, commandKey };
   }
 
   async #replay(commandKey: string, request: string): Promise<ImageObject | null> {
