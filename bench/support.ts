@@ -131,6 +131,10 @@ export function startApp(kv: Deno.Kv): RunningApp {
     PUBLIC_URL: "http://127.0.0.1",
     ANON_UPLOADS_PER_HOUR: "1000000",
     ANON_UPLOADS_PER_DAY: "1000000",
+    // Lets one run try other gate sizes: INGEST_CONCURRENCY=1 deno task bench peak_rss
+    ...Object.fromEntries(
+      Object.entries(Deno.env.toObject()).filter(([k]) => k.startsWith("INGEST_")),
+    ),
   });
   const services = buildServices(config, kv, systemClock, randomIds, SECRET);
   const app = createApp({ ...services, version: "bench" });

@@ -5,13 +5,24 @@ import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
 import { formatBytes } from "../src/format_bytes.ts";
 import { AppError, fixError } from "../src/http/app_error.ts";
 import { type Caller, maxBytesFor } from "../src/http/caller.ts";
+import { readUploadForm } from "../src/http/multipart_form.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { registerUrl } from "../src/images/image_view.ts";
 import { errorResponses, ImageObjectSchema } from "./schemas.ts";
 
 // Room for the multipart framing and the text fields next to the file.
 const FORM_OVERHEAD_BYTES = 256 * 1024;
-const RESERVED = new Set(["file", "caption", "ttl"]);
+/** The text fields: caption and ttl by name, everything else attribution metadata. */
+const UploadFields = z.object({
+  caption: z.string().max(CAPTION_MAX).optional(),
+  ttl: z.string().max(32).optional(),
+}).catchall(z.string());
+
+const FIELD_HINTS: Record<string, string> = {
+  caption: "A caption is at most 2,000 characters.",
+  ttl: "Give seconds (at least 300) or a duration such as 5m, 2h or 7d.",
+  metadata: "At most 20 extra fields, names [a-z0-9_-]{1,64}, values up to 1,000 characters.",
+};
 
 const UploadForm = z.object({
   file: z.any().openapi({
@@ -73,42 +84,65 @@ function streamedLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
 
 export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.use("/v1/upload", streamedLimit(deps));
-  app.openapi(route, async (c) => {
-    const form = c.req.valid("form") as Record<string, unknown>;
-    const file = form.file;
-    if (!(file instanceof File)) {
+  // Documented from the same schemas, but parsed by readUploadForm: the generated form
+  // validator would buffer the whole body twice before the handler could cap it.
+  app.openAPIRegistry.registerPath(route);
+  app.post("/v1/upload", async (c) => {
+    const caller = c.get("caller");
+    const form = await readUploadForm(c.req.raw, {
+      maxFileBytes: maxBytesFor(caller, deps.config),
+      onTooLarge: () => tooLarge(deps, caller),
+    });
+    if (form.fileParts !== 1 || !form.file) {
       throw fixError(
         "validation_error",
-        "No file in the `file` field.",
-        "Send multipart/form-data with a `file` part.",
+        form.fileParts > 1 ? "Send exactly one `file` part." : "No file in the `file` field.",
+        "Send multipart/form-data with one `file` part holding the image.",
         "file",
       );
     }
-    const caller = c.get("caller");
-    if (file.size > maxBytesFor(caller, deps.config)) throw tooLarge(deps, caller);
-    const metadata: Record<string, string> = {};
-    for (const [name, value] of Object.entries(form)) {
-      if (!RESERVED.has(name) && typeof value === "string") metadata[name] = value;
+    const fields = UploadFields.safeParse(form.fields);
+    if (!fields.success) {
+      const issue = fields.error.issues[0];
+      const field = String(issue.path[0] ?? "form");
+      throw fixError(
+        "validation_error",
+        `Invalid ${field}: ${issue.message}.`,
+        FIELD_HINTS[field] ?? FIELD_HINTS.metadata,
+        field,
+      );
     }
-    const meta = Metadata.safeParse(metadata);
+    const { caption, ttl, ...rest } = fields.data;
+    const meta = Metadata.safeParse(rest);
     if (!meta.success) {
       throw fixError(
         "validation_error",
         `Invalid attribution metadata: ${meta.error.issues[0].message}.`,
-        "At most 20 extra fields, names [a-z0-9_-]{1,64}, values up to 1,000 characters.",
+        FIELD_HINTS.metadata,
         String(meta.error.issues[0].path[0] ?? "metadata"),
       );
     }
+    const idempotencyKey = c.req.header("idempotency-key");
+    if (
+      idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)
+    ) {
+      throw fixError(
+        "validation_error",
+        "Idempotency-Key must be 1 to 255 characters.",
+        "Use a UUID.",
+        "Idempotency-Key",
+      );
+    }
     const { image, replayed } = await deps.uploads.upload({
-      bytes: new Uint8Array(await file.arrayBuffer()),
+      bytes: form.file,
       // An empty caption field is what an HTML form sends when the box is left blank.
-      caption: (form.caption as string | undefined) || undefined,
-      ttl: form.ttl as string | undefined,
+      caption: caption || undefined,
+      ttl: ttl || undefined,
       metadata: meta.data,
       owner: caller.kind === "account" ? caller.accountId : null,
       client: caller.client,
       source: "upload",
-      idempotencyKey: c.req.valid("header")["idempotency-key"],
+      idempotencyKey,
       correlationId: c.get("requestId"),
     });
     if (replayed) c.header("Idempotent-Replayed", "true");

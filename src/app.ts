@@ -13,6 +13,7 @@ import { uploadRoutes } from "../routes/upload.ts";
 import { AppError } from "./http/app_error.ts";
 import { callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
+import { ingestGate } from "./http/ingest_gate.ts";
 import { notFound, onError } from "./http/error_handler.ts";
 import type { AppDeps, AppEnv } from "./http/types.ts";
 
@@ -45,6 +46,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("/v1/*", quotaHeaders(deps));
   app.use("/v1/upload", anonIngestLimit(deps));
   app.use("/v1/import", anonIngestLimit(deps));
+  const gate = ingestGate(deps.config.ingest);
+  app.use("/v1/upload", gate);
+  app.use("/v1/import", gate);
   healthRoutes(app, deps);
   uploadRoutes(app, deps);
   importRoutes(app, deps);

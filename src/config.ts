@@ -54,6 +54,8 @@ const EnvSchema = z.object({
   VARIANT_CACHE_BYTES: int(0).default(1000 * MB),
   TRANSFORM_CONCURRENCY: int(1).default(2),
   TRANSFORM_QUEUE: int(0).default(8),
+  INGEST_CONCURRENCY: int(1).default(2),
+  INGEST_QUEUE: int(0).default(32),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -85,6 +87,11 @@ export type Config = {
     /** One deadline for a whole import: DNS, connects, redirects and the body. */
     timeoutMs: number;
   };
+  /**
+   * Uploads and imports processed at once; later ones wait (their bodies unread) or, past the
+   * queue, get 503. Each 20 MB upload needs ~120 MB while it is decoded and stored.
+   */
+  ingest: { concurrency: number; queue: number };
   transforms: {
     /** Bytes all cached variants may occupy before the least recently used are evicted. */
     cacheBytes: number;
@@ -130,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       svgMaxBytes: e.SVG_MAX_BYTES,
     },
     actorIdleMs: e.ACTOR_IDLE_MS,
+    ingest: { concurrency: e.INGEST_CONCURRENCY, queue: e.INGEST_QUEUE },
     transforms: {
       cacheBytes: e.VARIANT_CACHE_BYTES,
       concurrency: e.TRANSFORM_CONCURRENCY,

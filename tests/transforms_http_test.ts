@@ -272,3 +272,30 @@ Deno.test("past the transform queue a request gets 503 overloaded with Retry-Aft
     assert.equal(refused[0].headers.get("retry-after"), "2");
   }, { TRANSFORM_CONCURRENCY: "1", TRANSFORM_QUEUE: "0" });
 });
+
+Deno.test("WebP and SVG originals transform too; a transformed SVG comes out as PNG", async () => {
+  await withApp(async (t) => {
+    const png = await uploadOk(t, await fixture("coffee.png"), "c.png");
+    const webpBytes = await bytesOf(await ok(t, `/${png.id}.webp`));
+    const webp = await uploadOk(t, webpBytes, "c.webp");
+    assert.equal(webp.extension, "webp");
+    assert.deepEqual(await sizeOf(await ok(t, `/${webp.id}?size=s`)), [480, 320]);
+    assert.deepEqual(await sizeOf(await ok(t, `/${webp.id}.jpg?rotate=90`)), [400, 600]);
+
+    const svg = new TextEncoder().encode(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50">' +
+        '<rect width="100" height="50" fill="#ff0000"/></svg>',
+    );
+    const vector = await uploadOk(t, svg, "r.svg");
+    const plain = await ok(t, `/${vector.id}`);
+    assert.equal(plain.headers.get("content-type"), "image/svg+xml");
+    assert.match(plain.headers.get("content-security-policy") ?? "", /sandbox/);
+    await plain.body?.cancel();
+    const query = await signedQuery(SECRET, vector.id, paramsOf("w=400&fit=contain"));
+    const big = await ok(t, `/${vector.id}?${query}`);
+    assert.equal(big.headers.get("content-type"), "image/png");
+    const raster = await decoded(big);
+    assert.deepEqual([raster.width, raster.height], [400, 200]);
+    assert.deepEqual([...raster.data.subarray(0, 4)], [255, 0, 0, 255]);
+  });
+});

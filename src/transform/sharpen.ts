@@ -15,7 +15,7 @@ export function sharpen(img: Rgba, strength: number): Rgba {
   for (let i = 0; i < d.length; i += 4) {
     for (let c = i; c < i + 3; c++) {
       const v = d[c] + amount * (d[c] - soft[c]);
-      d[c] = v < 0 ? 0 : v > 255 ? 255 : v;
+      d[c] = v < 0 ? 0 : v > 255 ? 255 : v + 0.5; // the store truncates: +0.5 rounds
     }
   }
   return img;

@@ -59,8 +59,12 @@ export class TransformService {
       throw formatError(`The path asks for .${ext} but the query for format=${p.format}.`);
     }
     let format = (p.format ?? ext ?? stored) as OutputFormat | "svg";
-    // A vector cannot come out of the raster pipeline as SVG; PNG keeps its transparency.
-    if (format === "svg" && touchesPixels(p)) format = "png";
+    // A vector cannot come out of the raster pipeline as SVG; PNG keeps its transparency. A
+    // path that names .svg asked for SVG, though, and is told so rather than sent a PNG.
+    if (format === "svg" && touchesPixels(p)) {
+      if (ext === "svg") throw formatError("An SVG cannot be transformed and stay SVG; use .png.");
+      format = "png";
+    }
     const effective = { ...p, format: format === stored ? undefined : format as OutputFormat };
     const key = canonicalString(effective);
     const { width, height } = outputSize(doc.width, doc.height, p);
