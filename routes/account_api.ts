@@ -46,7 +46,7 @@ const routes = {
     security,
     responses: {
       200: { description: "The account", content: { "application/json": { schema: Account } } },
-      ...errorResponses(401),
+      ...errorResponses(),
     },
   }),
   createKey: createRoute({
@@ -64,7 +64,7 @@ const routes = {
     },
     responses: {
       201: { description: "Created", content: { "application/json": { schema: CreatedKey } } },
-      ...errorResponses(401, 422),
+      ...errorResponses("validation_error"),
     },
   }),
   listKeys: createRoute({
@@ -77,7 +77,7 @@ const routes = {
         description: "Keys",
         content: { "application/json": { schema: z.object({ data: z.array(Key) }) } },
       },
-      ...errorResponses(401),
+      ...errorResponses(),
     },
   }),
   revokeKey: createRoute({
@@ -86,7 +86,10 @@ const routes = {
     summary: "Revoke an API key",
     security,
     request: { params: z.object({ key_id: z.string().max(40) }) },
-    responses: { 204: { description: "Revoked" }, ...errorResponses(401, 404) },
+    responses: {
+      204: { description: "Revoked" },
+      ...errorResponses("validation_error", "not_found"),
+    },
   }),
 };
 

@@ -116,7 +116,7 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       : EXT_ALIASES[rawExt.toLowerCase()] ?? rawExt.toLowerCase();
     const html = ext === undefined && wantsHtml(c);
     c.header("Vary", "Accept");
-    const doc = await deps.queries.get(id);
+    const doc = await deps.queries.getForDelivery(id);
     if (!doc) throw notFound(id);
     const nowSeconds = toUnixSeconds(deps.clock.now());
     // Reads check the time themselves: an image is never served after expires_at, cron or not.

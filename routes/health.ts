@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { errorResponses } from "./schemas.ts";
 
 const route = createRoute({
   method: "get",
@@ -12,6 +13,7 @@ const route = createRoute({
         "application/json": { schema: z.object({ ok: z.boolean(), version: z.string() }) },
       },
     },
+    ...errorResponses(),
   },
 });
 

@@ -45,7 +45,7 @@ const routes = {
           },
         },
       },
-      ...errorResponses(401, 422),
+      ...errorResponses("validation_error"),
     },
   }),
   get: createRoute({
@@ -58,7 +58,7 @@ const routes = {
         description: "The image",
         content: { "application/json": { schema: OwnerImage.partial().required({ id: true }) } },
       },
-      ...errorResponses(404, 410),
+      ...errorResponses("validation_error", "not_found", "gone"),
     },
   }),
   patch: createRoute({
@@ -84,7 +84,13 @@ const routes = {
     },
     responses: {
       200: { description: "Updated", content: { "application/json": { schema: OwnerImage } } },
-      ...errorResponses(401, 404, 410, 412, 422),
+      ...errorResponses(
+        "validation_error",
+        "forbidden",
+        "not_found",
+        "gone",
+        "precondition_failed",
+      ),
     },
   }),
   remove: createRoute({
@@ -93,7 +99,10 @@ const routes = {
     summary: "Delete an image; its link answers 410 from then on",
     security,
     request: { params: Id },
-    responses: { 204: { description: "Deleted" }, ...errorResponses(401, 404, 410) },
+    responses: {
+      204: { description: "Deleted" },
+      ...errorResponses("validation_error", "forbidden", "not_found", "gone"),
+    },
   }),
 };
 

@@ -45,7 +45,19 @@ const route = createRoute({
   },
   responses: {
     201: { description: "Stored", content: { "application/json": { schema: ImageObjectSchema } } },
-    ...errorResponses(413, 415, 422, 429, 500),
+    ...errorResponses(
+      "validation_error",
+      "unsupported_format",
+      "invalid_image",
+      "image_too_large",
+      "file_too_large",
+      "rate_limited",
+      "quota_exceeded",
+      "storage_exceeded",
+      "overloaded",
+      "url_not_allowed",
+      "import_failed",
+    ),
   },
 });
 

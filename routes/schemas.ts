@@ -1,4 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import type { ErrorCode } from "../src/http/app_error.ts";
+import { ERROR_CATALOGUE, errorEntry } from "../src/http/error_catalogue.ts";
 
 export const ActionSchema = z.object({
   type: z.enum(["fix", "register", "upgrade", "wait", "retry", "contact"]),
@@ -9,10 +11,19 @@ export const ActionSchema = z.object({
   seconds: z.number().optional(),
 }).openapi("Action");
 
+const UsageSchema = z.object({
+  plan: z.string(),
+  uploads_used: z.number().int(),
+  uploads_limit: z.number().int(),
+  storage_used_bytes: z.number().int(),
+  storage_limit_bytes: z.number().int(),
+}).openapi({ description: "With quota_exceeded and storage_exceeded" });
+
 export const ErrorSchema = z.object({
   error: z.string().openapi({ example: "invalid_image" }),
   message: z.string(),
   action: ActionSchema,
+  usage: UsageSchema.optional(),
 }).openapi("Error");
 
 export const ImageObjectSchema = z.object({
@@ -36,10 +47,35 @@ export const ImageObjectSchema = z.object({
   }).optional(),
 }).openapi("Image");
 
-export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((s) => [s, {
-      description: "Error envelope",
-      content: { "application/json": { schema: ErrorSchema } },
+/**
+ * Any operation can answer these: the caller middleware refuses a malformed or revoked bearer key
+ * on every path, and `onError` turns any fault into internal_error.
+ */
+const EVERY_OPERATION: ErrorCode[] = ["unauthorized", "internal_error"];
+
+/**
+ * The error responses of an operation, grouped by status; `error` is an enum of the codes that
+ * status can carry there, each described from the error catalogue. A bare status (older call
+ * sites) stands for every code with that status.
+ */
+export const errorResponses = (...items: (ErrorCode | number)[]) => {
+  const codes = new Set<ErrorCode>(EVERY_OPERATION);
+  for (const item of items) {
+    if (typeof item === "string") codes.add(item);
+    else ERROR_CATALOGUE.filter((e) => e.status === item).forEach((e) => codes.add(e.code));
+  }
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const e of ERROR_CATALOGUE) {
+    if (codes.has(e.code)) byStatus.set(e.status, [...byStatus.get(e.status) ?? [], e.code]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, list]) => [status, {
+      description: list.map((code) => `\`${code}\`: ${errorEntry(code).when}.`).join(" "),
+      content: {
+        "application/json": {
+          schema: ErrorSchema.extend({ error: z.enum(list as [ErrorCode, ...ErrorCode[]]) }),
+        },
+      },
     }]),
   );
+};

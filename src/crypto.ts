@@ -11,18 +11,23 @@ export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   );
 }
 
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
 /** A keyed hash: how client IPs and e-mail addresses appear in events (never in plain text). */
 export async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-    ],
-  );
-  return hex(new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message))));
+  // Importing the key costs as much as signing; every request hashes its client IP with it.
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    hmacKeys.set(secret, key);
+  }
+  return hex(new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(message))));
 }
 
 /** Compares secrets in time that depends only on their length. */

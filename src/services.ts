@@ -58,7 +58,10 @@ export function buildServices(
   const variants = new VariantCache(kv, blobs, queries.isBlobReferenced, clock, {
     maxBytes: config.transforms.cacheBytes,
   });
-  const onImageEnded = async (id: string) => void await variants.deleteVariantsOf(id);
+  const onImageEnded = async (id: string) => {
+    queries.forget(id);
+    await variants.deleteVariantsOf(id);
+  };
   const transforms = new TransformService({
     blobs,
     variants,

@@ -8,7 +8,12 @@ import { AppError } from "./app_error.ts";
 import { clientIp } from "./client_ip.ts";
 import type { AppDeps } from "./types.ts";
 
-/** Who is calling: every limit that depends on the caller reads this, never the headers. */
+const READS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Who is calling: every limit that depends on the caller reads this, never the headers.
+ * `client` is the keyed hash of the IP on writes, and empty on GET/HEAD/OPTIONS.
+ */
 export type Caller =
   | { kind: "anonymous"; client: string }
   | { kind: "account"; accountId: string; client: string; via: "key" | "session" };
@@ -38,7 +43,11 @@ export function callerMiddleware(
   deps: AppDeps,
 ): MiddlewareHandler<{ Variables: { caller: Caller } }> {
   return async (c, next) => {
-    const client = await hmacHex(deps.secret, `ip:${clientIp(c, deps.config.trustProxy)}`);
+    // Only writes (uploads, imports, logins) are limited per client; a hot image link is read
+    // thousands of times a second and need not pay for the hash.
+    const client = READS.has(c.req.method)
+      ? ""
+      : await hmacHex(deps.secret, `ip:${clientIp(c, deps.config.trustProxy)}`);
     const auth = c.req.header("authorization");
     if (auth !== undefined) {
       const token = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];

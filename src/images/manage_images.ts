@@ -99,6 +99,7 @@ export class ManageImages {
       meta: this.#meta(`account:${owner}`),
       expectVersion,
     });
+    this.deps.queries.forget(id);
     return this.ownerView((await this.deps.queries.get(id))!);
   }
 

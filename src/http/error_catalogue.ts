@@ -1,0 +1,99 @@
+import { type Action, ERROR_STATUS, type ErrorCode } from "./app_error.ts";
+
+export type ActionType = Action["type"];
+
+/** What a client should know about one error code: when it happens and which actions follow. */
+export type ErrorEntry = { code: ErrorCode; status: number; actions: ActionType[]; when: string };
+
+// A Record over ErrorCode, so that a new code cannot ship without its documentation: the
+// OpenAPI descriptions, llms-full.txt and the agents' guide all read this table.
+const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
+  validation_error: {
+    actions: ["fix"],
+    when: "a field, header or body does not match the schema; `action.field` names it",
+  },
+  invalid_transform: {
+    actions: ["fix"],
+    when: "an unknown transform parameter or a value out of range; the hint lists what it takes",
+  },
+  invalid_signature: {
+    actions: ["fix"],
+    when: "w, h, fit, gravity or dpr without a valid `sig`; use the signed link unchanged",
+  },
+  unsupported_format: {
+    actions: ["fix"],
+    when: "the bytes are not an accepted image format (they are sniffed, never trusted by name)",
+  },
+  invalid_image: {
+    actions: ["fix"],
+    when: "the file is empty, corrupt, truncated or cannot be decoded",
+  },
+  image_too_large: {
+    actions: ["fix"],
+    when: "too many pixels or frames; the message gives the limit",
+  },
+  file_too_large: {
+    actions: ["register", "fix"],
+    when: "the body is over the caller's byte limit; anonymous callers get `register`",
+  },
+  url_not_allowed: {
+    actions: ["fix"],
+    when: "an import URL with a refused scheme, port or a private/loopback address; see `rule`",
+  },
+  import_failed: {
+    actions: ["fix", "retry"],
+    when: "the import origin failed: not found, not an image, too slow (`retry`) or a 5xx",
+  },
+  unauthorized: {
+    actions: ["register", "fix"],
+    when: "an API key is needed (`register`) or the one sent is malformed or revoked (`fix`)",
+  },
+  forbidden: {
+    actions: ["fix"],
+    when: "the key is valid but the image or key belongs to someone else",
+  },
+  not_found: { actions: ["fix"], when: "no image (or key) with that id" },
+  gone: { actions: ["fix"], when: "the image expired or was deleted; upload it again" },
+  precondition_failed: {
+    actions: ["fix"],
+    when: "If-Match does not name the current version; fetch the image and retry",
+  },
+  rate_limited: {
+    actions: ["wait"],
+    when: "the anonymous hourly or daily limit for this client; wait `seconds` (Retry-After)",
+  },
+  quota_exceeded: {
+    actions: ["upgrade", "contact"],
+    when: "the plan's monthly uploads are used up; `usage` shows the numbers",
+  },
+  storage_exceeded: {
+    actions: ["upgrade", "contact"],
+    when: "the plan's storage is full; deleting images frees it, or upgrade",
+  },
+  overloaded: {
+    actions: ["retry"],
+    when: "too many transforms or uploads at once; retry after `seconds` (Retry-After)",
+  },
+  internal_error: {
+    actions: ["retry"],
+    when: "a fault on our side; retry after `seconds`, and report the request id if it persists",
+  },
+};
+
+/** Every code of SPEC §7, in the table's order, with its HTTP status. */
+export const ERROR_CATALOGUE: readonly ErrorEntry[] = (Object.keys(GUIDE) as ErrorCode[]).map((
+  code,
+) => ({ code, status: ERROR_STATUS[code], ...GUIDE[code] }));
+
+export const errorEntry = (code: ErrorCode): ErrorEntry =>
+  ERROR_CATALOGUE.find((e) => e.code === code)!;
+
+/** What each action type asks of a client (the contract the agents' guide explains). */
+export const ACTION_MEANING: Record<ActionType, string> = {
+  fix: "the request is wrong: change `field` as `hint` says, then send it again",
+  register: "an account solves it: show `url` and `label` to a human, who signs up",
+  upgrade: "a higher plan solves it: show the signed, one-click `url` and `label` to a human",
+  wait: "rate limited: wait `seconds` (also in Retry-After), then retry the same request",
+  retry: "transient: retry the same request after `seconds`, with the same Idempotency-Key",
+  contact: "the top plan is exhausted: show `url` to a human",
+};
