@@ -7,6 +7,7 @@ import { authPages } from "../routes/auth_pages.tsx";
 import { dashboardPages } from "../routes/dashboard_pages.tsx";
 import { deliveryRoutes } from "../routes/delivery.ts";
 import { imagesApi } from "../routes/images_api.ts";
+import { signedLinks } from "../routes/signed_links.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { importRoutes } from "../routes/import.ts";
 import { uploadRoutes } from "../routes/upload.ts";
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   importRoutes(app, deps);
   accountApi(app, deps);
   imagesApi(app, deps);
+  signedLinks(app, deps);
   authPages(app, deps);
   dashboardPages(app, deps);
   actionPages(app, deps);

@@ -13,9 +13,8 @@ export async function sha256Hex(data: Uint8Array | string): Promise<string> {
 
 const hmacKeys = new Map<string, Promise<CryptoKey>>();
 
-/** A keyed hash: how client IPs and e-mail addresses appear in events (never in plain text). */
-export async function hmacHex(secret: string, message: string): Promise<string> {
-  // Importing the key costs as much as signing; every request hashes its client IP with it.
+/** HMAC-SHA256; the imported key is kept, since importing costs as much as signing. */
+export async function hmacBytes(secret: string, message: string): Promise<Uint8Array> {
   let key = hmacKeys.get(secret);
   if (!key) {
     key = crypto.subtle.importKey(
@@ -27,7 +26,12 @@ export async function hmacHex(secret: string, message: string): Promise<string> 
     );
     hmacKeys.set(secret, key);
   }
-  return hex(new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(message))));
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(message)));
+}
+
+/** A keyed hash: how client IPs and e-mail addresses appear in events (never in plain text). */
+export async function hmacHex(secret: string, message: string): Promise<string> {
+  return hex(await hmacBytes(secret, message));
 }
 
 /** Compares secrets in time that depends only on their length. */

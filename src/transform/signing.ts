@@ -1,23 +1,6 @@
+import { hmacBytes, timingSafeEqual } from "../crypto.ts";
 import { encodeBase64Url } from "../encoding.ts";
 import { canonicalString, needsSignature, signedString, type TransformParams } from "./params.ts";
-
-const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
-  if (!key) {
-    key = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    keys.set(secret, key);
-  }
-  return key;
-}
 
 /**
  * What a signature covers: the image id and the canonical string of the geometry parameters
@@ -29,20 +12,7 @@ export const signedMessage = (id: string, p: TransformParams) => `${id}?${signed
 
 /** HMAC-SHA256 over the signed message with the service secret, base64url without padding. */
 export async function sign(secret: string, id: string, p: TransformParams): Promise<string> {
-  const mac = await crypto.subtle.sign(
-    "HMAC",
-    await hmacKey(secret),
-    encoder.encode(signedMessage(id, p)),
-  );
-  return encodeBase64Url(new Uint8Array(mac));
-}
-
-/** Compares in time that depends only on the lengths, so a forger learns nothing by timing. */
-export function timingSafeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a), y = encoder.encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
+  return encodeBase64Url(await hmacBytes(secret, signedMessage(id, p)));
 }
 
 /**

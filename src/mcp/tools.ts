@@ -1,0 +1,94 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Config } from "../config.ts";
+import { decodeBase64Url } from "../encoding.ts";
+import { formatBytes } from "../format_bytes.ts";
+import { AppError, fixError } from "../http/app_error.ts";
+import type { CallApi } from "./in_process.ts";
+import { fromAppError, fromResponse } from "./tool_results.ts";
+import { MCP_UPLOAD_MAX_BYTES, type ToolName } from "./tool_specs.ts";
+import { type LinkContext, transformLink } from "./transform_link.ts";
+
+export type ToolContext = LinkContext & { call: CallApi; config: Config };
+type Args = Record<string, unknown>;
+
+const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: JSON.stringify(body),
+});
+
+const idempotency = (args: Args): Record<string, string> =>
+  typeof args.idempotency_key === "string" ? { "idempotency-key": args.idempotency_key } : {};
+
+const path = (id: unknown) => `/v1/images/${encodeURIComponent(String(id))}`;
+
+/** Strict, so that a typo is refused rather than stored as something else. */
+function decodeData(data: string): Uint8Array<ArrayBuffer> {
+  const text = data.replace(/^data:[^,]*;base64,/i, "").replace(/\s+/g, "");
+  const decodedSize = Math.floor(text.replace(/=+$/, "").length * 3 / 4);
+  if (decodedSize > MCP_UPLOAD_MAX_BYTES) {
+    throw fixError(
+      "file_too_large",
+      `upload_image takes at most ${formatBytes(MCP_UPLOAD_MAX_BYTES)}.`,
+      "Use import_image with the image's URL, or POST /v1/upload, for larger files.",
+      "data",
+    );
+  }
+  if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) {
+    throw fixError(
+      "validation_error",
+      "data is not base64.",
+      "Send the bytes base64-encoded.",
+      "data",
+    );
+  }
+  try {
+    return decodeBase64Url(text);
+  } catch {
+    throw fixError(
+      "validation_error",
+      "data is not base64.",
+      "Send the bytes base64-encoded.",
+      "data",
+    );
+  }
+}
+
+const HANDLERS: Record<ToolName, (args: Args, ctx: ToolContext) => Promise<CallToolResult>> = {
+  import_image: async (args, ctx) => {
+    const { idempotency_key: _key, ...body } = args;
+    return fromResponse(await ctx.call("/v1/import", json(body, idempotency(args))));
+  },
+  upload_image: async (args, ctx) => {
+    const bytes = decodeData(String(args.data));
+    const form = new FormData();
+    form.append("file", new Blob([bytes]), String(args.filename ?? "upload"));
+    if (args.caption !== undefined) form.append("caption", String(args.caption));
+    if (args.ttl !== undefined) form.append("ttl", String(args.ttl));
+    const init = { method: "POST", body: form, headers: idempotency(args) };
+    return fromResponse(await ctx.call("/v1/upload", init));
+  },
+  get_image: async (args, ctx) => fromResponse(await ctx.call(path(args.id))),
+  list_images: async (args, ctx) => {
+    const query = new URLSearchParams();
+    if (args.limit !== undefined) query.set("limit", String(args.limit));
+    if (typeof args.cursor === "string") query.set("cursor", args.cursor);
+    return fromResponse(await ctx.call(`/v1/images?${query}`));
+  },
+  delete_image: async (args, ctx) =>
+    fromResponse(await ctx.call(path(args.id), { method: "DELETE" }), {
+      id: args.id,
+      deleted: true,
+    }),
+  transform_link: (args, ctx) => transformLink(args, ctx),
+};
+
+/** Runs one tool; errors raised before a route answers become the same envelope. */
+export async function runTool(name: ToolName, args: Args, ctx: ToolContext) {
+  try {
+    return await HANDLERS[name](args, ctx);
+  } catch (err) {
+    if (err instanceof AppError) return fromAppError(err);
+    throw err;
+  }
+}
