@@ -1,7 +1,7 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Config } from "../config.ts";
 import { ACTION_MEANING } from "../http/error_catalogue.ts";
-import { type ToolContext, runTool } from "./tools.ts";
+import { runTool, type ToolContext } from "./tools.ts";
 import { toolSpecs } from "./tool_specs.ts";
 
 /** What the server tells a model when it connects: the error contract in a few lines. */
