@@ -8,6 +8,8 @@ import { canonicalString, type TransformParams } from "../src/transform/params.t
 import { ALLOWED, parseTransformQuery } from "../src/transform/query_schema.ts";
 import { checkSignature } from "../src/transform/signing.ts";
 import { errorResponses } from "./schemas.ts";
+import { BlobMissingError } from "../src/transform/transform_service.ts";
+import { isLive } from "../src/images/image_view.ts";
 import { GonePage, ViewerPage } from "./viewer_page.tsx";
 
 const YEAR = 31_536_000;
@@ -108,56 +110,70 @@ function imageQuery(p: TransformParams, sig: string | null): string {
 
 export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(route, async (c) => {
-    const file = c.req.valid("param").file;
-    if (!FILE.test(file)) throw notFound(file);
-    const [id, rawExt] = file.split(".");
-    const ext = rawExt === undefined
-      ? undefined
-      : EXT_ALIASES[rawExt.toLowerCase()] ?? rawExt.toLowerCase();
-    const html = ext === undefined && wantsHtml(c);
-    c.header("Vary", "Accept");
-    const doc = await deps.queries.getForDelivery(id);
-    if (!doc) throw notFound(id);
-    const nowSeconds = toUnixSeconds(deps.clock.now());
-    // Reads check the time themselves: an image is never served after expires_at, cron or not.
-    if (doc.status !== "live" || (doc.expires_at !== null && doc.expires_at <= nowSeconds)) {
-      if (html) return c.html(`<!DOCTYPE html>${GonePage({ id })}`, 410);
-      throw gone(id);
-    }
-    const { params, sig } = parseTransformQuery(c.req.queries());
-    const signature = await checkSignature(deps.secret, id, params, sig);
-    if (signature !== "ok") throw invalidSignature(signature);
-    const rendition = await deps.transforms.resolve(doc, params, ext);
-    if (html) {
-      c.header("Cache-Control", "public, max-age=60");
-      const image = {
-        url: `${deps.config.publicUrl}/${id}.${rendition.format}${imageQuery(params, sig)}`,
-        mime: rendition.mime,
-        format: rendition.format,
-        width: rendition.width,
-        height: rendition.height,
-      };
-      return c.html(
-        `<!DOCTYPE html>${
-          ViewerPage({ doc, image, publicUrl: deps.config.publicUrl, nowSeconds })
-        }`,
-        200,
-      );
-    }
+    const serve = async () => {
+      const file = c.req.valid("param").file;
+      if (!FILE.test(file)) throw notFound(file);
+      const [id, rawExt] = file.split(".");
+      const ext = rawExt === undefined
+        ? undefined
+        : EXT_ALIASES[rawExt.toLowerCase()] ?? rawExt.toLowerCase();
+      const html = ext === undefined && wantsHtml(c);
+      c.header("Vary", "Accept");
+      const doc = await deps.queries.getForDelivery(id);
+      if (!doc) throw notFound(id);
+      const nowSeconds = toUnixSeconds(deps.clock.now());
+      // Reads check the time themselves: an image is never served after expires_at, cron or not.
+      if (doc.status !== "live" || (doc.expires_at !== null && doc.expires_at <= nowSeconds)) {
+        if (html) return c.html(`<!DOCTYPE html>${GonePage({ id })}`, 410);
+        throw gone(id);
+      }
+      const { params, sig } = parseTransformQuery(c.req.queries());
+      const signature = await checkSignature(deps.secret, id, params, sig);
+      if (signature !== "ok") throw invalidSignature(signature);
+      const rendition = await deps.transforms.resolve(doc, params, ext);
+      if (html) {
+        c.header("Cache-Control", "public, max-age=60");
+        const image = {
+          url: `${deps.config.publicUrl}/${id}.${rendition.format}${imageQuery(params, sig)}`,
+          mime: rendition.mime,
+          format: rendition.format,
+          width: rendition.width,
+          height: rendition.height,
+        };
+        return c.html(
+          `<!DOCTYPE html>${
+            ViewerPage({ doc, image, publicUrl: deps.config.publicUrl, nowSeconds })
+          }`,
+          200,
+        );
+      }
 
-    c.header("ETag", rendition.etag);
-    c.header("Cache-Control", cacheControl(doc, nowSeconds));
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Content-Security-Policy", IMAGE_CSP);
-    if (matches(c.req.header("if-none-match"), rendition.etag)) return c.body(null, 304);
-    const { body, size } = await deps.transforms.body(doc, params, rendition);
-    c.header("Content-Type", rendition.mime);
-    c.header("Content-Length", String(size));
-    c.header("Content-Disposition", `inline; filename="${id}.${rendition.format}"`);
-    if (c.req.method === "HEAD") {
-      if (body instanceof ReadableStream) await body.cancel();
-      return c.body(null, 200);
+      c.header("ETag", rendition.etag);
+      c.header("Cache-Control", cacheControl(doc, nowSeconds));
+      c.header("X-Content-Type-Options", "nosniff");
+      c.header("Content-Security-Policy", IMAGE_CSP);
+      if (matches(c.req.header("if-none-match"), rendition.etag)) return c.body(null, 304);
+      const { body, size } = await deps.transforms.body(doc, params, rendition);
+      c.header("Content-Type", rendition.mime);
+      c.header("Content-Length", String(size));
+      c.header("Content-Disposition", `inline; filename="${id}.${rendition.format}"`);
+      if (c.req.method === "HEAD") {
+        if (body instanceof ReadableStream) await body.cancel();
+        return c.body(null, 200);
+      }
+      return c.body(body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>, 200);
+    };
+    try {
+      return await serve();
+    } catch (err) {
+      // The cached record may predate an expiry or delete done elsewhere (another isolate, the
+      // expire task): ask KV itself before calling a missing blob an internal error.
+      if (!(err instanceof BlobMissingError)) throw err;
+      deps.queries.forget(err.imageId);
+      const fresh = await deps.queries.get(err.imageId);
+      if (fresh && isLive(fresh, toUnixSeconds(deps.clock.now()))) throw err;
+      if (wantsHtml(c)) return c.html(`<!DOCTYPE html>${GonePage({ id: err.imageId })}`, 410);
+      throw gone(err.imageId);
     }
-    return c.body(body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>, 200);
   });
 }

@@ -249,3 +249,36 @@ Deno.test("GET /healthz reports liveness and the version", async () => {
     assert.deepEqual(await res.json(), { ok: true, version: "test" });
   });
 });
+
+Deno.test("an image expired by another process answers 410 at once, not 500, despite the local cache", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    await withApp(
+      async (server) => {
+        const bytes = await fixture("rocket.jpg");
+        const image = await uploadOk(server, bytes, "rocket.jpg");
+        const path = new URL(image.link).pathname;
+        const first = await server.app.request(path);
+        assert.equal(first.status, 200);
+        await first.body?.cancel();
+        await withApp(
+          async (task) => {
+            task.clock.advance(31 * DAY_MS);
+            const report = await runExpiryJob(task.services, { nowMs: task.clock.now() });
+            assert.equal(report.blobsDeleted, 1);
+          },
+          {},
+          { kv },
+        );
+        // A rendition this isolate has not cached needs the deleted original.
+        const after = await server.app.request(`${path}?blur=3`);
+        assert.equal(after.status, 410);
+        assert.equal((await after.json()).error, "gone");
+      },
+      {},
+      { kv },
+    );
+  } finally {
+    kv.close();
+  }
+});

@@ -117,7 +117,7 @@ export class TransformService {
 
   async #original(doc: ImageDoc): Promise<Body & { body: ReadableStream<Uint8Array> }> {
     const blob = await this.deps.blobs.read(doc.blob.hash);
-    if (!blob) throw new Error(`image ${doc.id} references missing blob ${doc.blob.hash}`);
+    if (!blob) throw new BlobMissingError(doc.id, doc.blob.hash);
     return { body: blob.body, size: blob.info.size };
   }
 
@@ -175,4 +175,12 @@ async function etag(sourceHash: string, key: string): Promise<string> {
   const value = `"${sourceHash.slice(0, 32)}-${tag}"`;
   tags.set(memo, value);
   return value;
+}
+
+/** The image's bytes are gone: it ended (in another isolate or a CLI task) or, worse, data was lost. */
+export class BlobMissingError extends Error {
+  override name = "BlobMissingError";
+  constructor(readonly imageId: string, hash: string) {
+    super(`image ${imageId} references missing blob ${hash}`);
+  }
 }
