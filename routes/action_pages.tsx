@@ -1,4 +1,4 @@
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { csrf } from "hono/csrf";
 import { PLAN_NAMES, type PlanName } from "../domain/account/plans.ts";
@@ -8,6 +8,17 @@ import { formatBytes } from "../src/format_bytes.ts";
 import { AppError } from "../src/http/app_error.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
+import { errorResponses } from "./schemas.ts";
+
+const deleteByToken = createRoute({
+  method: "delete",
+  path: "/delete/{id}/{token}",
+  summary: "Delete an anonymous image with its delete_url",
+  description: "The anonymous uploader's way to remove an image without an account: send " +
+    "DELETE to the `delete_url` of the upload's response. Deleting twice is not an error.",
+  request: { params: z.object({ id: z.string(), token: z.string() }) },
+  responses: { 204: { description: "Deleted" }, ...errorResponses("not_found", "gone") },
+});
 
 const forbidden = (message: string) =>
   new AppError("forbidden", message, {
@@ -112,7 +123,8 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       </Layout>,
     ));
   });
-  app.delete("/delete/:id/:token", async (c) => {
+  // The delete_url's API form: declared, so that it appears in the OpenAPI document.
+  app.openapi(deleteByToken, async (c) => {
     await remove(c);
     return c.body(null, 204);
   });

@@ -84,13 +84,7 @@ const routes = {
     },
     responses: {
       200: { description: "Updated", content: { "application/json": { schema: OwnerImage } } },
-      ...errorResponses(
-        "validation_error",
-        "forbidden",
-        "not_found",
-        "gone",
-        "precondition_failed",
-      ),
+      ...errorResponses("validation_error", "not_found", "gone", "precondition_failed"),
     },
   }),
   remove: createRoute({
@@ -101,7 +95,7 @@ const routes = {
     request: { params: Id },
     responses: {
       204: { description: "Deleted" },
-      ...errorResponses("validation_error", "forbidden", "not_found", "gone"),
+      ...errorResponses("validation_error", "not_found", "gone"),
     },
   }),
 };

@@ -56,13 +56,17 @@ const EVERY_OPERATION: ErrorCode[] = ["unauthorized", "internal_error"];
 /**
  * The error responses of an operation, grouped by status; `error` is an enum of the codes that
  * status can carry there, each described from the error catalogue. A bare status (older call
- * sites) stands for every code with that status.
+ * sites) stands for its first code in SPEC §7's table (422 is validation_error, 403
+ * invalid_signature); name the codes to document any other.
  */
 export const errorResponses = (...items: (ErrorCode | number)[]) => {
   const codes = new Set<ErrorCode>(EVERY_OPERATION);
   for (const item of items) {
     if (typeof item === "string") codes.add(item);
-    else ERROR_CATALOGUE.filter((e) => e.status === item).forEach((e) => codes.add(e.code));
+    else {
+      const primary = ERROR_CATALOGUE.find((e) => e.status === item);
+      if (primary) codes.add(primary.code);
+    }
   }
   const byStatus = new Map<number, ErrorCode[]>();
   for (const e of ERROR_CATALOGUE) {

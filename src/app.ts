@@ -6,6 +6,7 @@ import { actionPages } from "../routes/action_pages.tsx";
 import { authPages } from "../routes/auth_pages.tsx";
 import { dashboardPages } from "../routes/dashboard_pages.tsx";
 import { deliveryRoutes } from "../routes/delivery.ts";
+import { docsRoutes } from "../routes/docs_routes.ts";
 import { imagesApi } from "../routes/images_api.ts";
 import { signedLinks } from "../routes/signed_links.ts";
 import { healthRoutes } from "../routes/health.ts";
@@ -16,6 +17,7 @@ import { callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
 import { ingestGate } from "./http/ingest_gate.ts";
 import { notFound, onError } from "./http/error_handler.ts";
+import { mcpRoutes } from "./mcp/mcp_routes.ts";
 import type { AppDeps, AppEnv } from "./http/types.ts";
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   authPages(app, deps);
   dashboardPages(app, deps);
   actionPages(app, deps);
+  docsRoutes(app, deps);
+  mcpRoutes(app, deps);
   // Last: `/{id}` matches any single path segment, so named pages must be mounted before it.
   deliveryRoutes(app, deps);
   return app;

@@ -1,5 +1,5 @@
 import type { OpenApiDocument } from "./openapi_document.ts";
-import { type Field, fieldsOf, refName, resolve, type Schema } from "./schema_text.ts";
+import { type Field, fieldsOf, refName, resolve, type Schema, typeText } from "./schema_text.ts";
 
 export type Endpoint = {
   method: string;
@@ -9,7 +9,7 @@ export type Endpoint = {
   /** "required" when the operation declares the bearer scheme; otherwise a key is optional. */
   key: "required" | "optional";
   params: (Field & { in: string })[];
-  body?: { mediaType: string; fields: Field[]; ref?: string };
+  body?: { mediaType: string; fields: Field[]; type: string };
   results: { status: string; description: string; ref?: string; fields: Field[] }[];
   errors: { status: string; codes: string[] }[];
 };
@@ -38,7 +38,7 @@ export function endpointsOf(doc: OpenApiDocument): Endpoint[] {
       const body = op.requestBody && "content" in op.requestBody
         ? Object.entries(op.requestBody.content).map(([mediaType, media]) => ({
           mediaType,
-          ref: refName((media.schema ?? {}) as Schema),
+          type: typeText(components, media.schema),
           fields: fieldsOf(components, media.schema),
         }))[0]
         : undefined;
@@ -47,11 +47,11 @@ export function endpointsOf(doc: OpenApiDocument): Endpoint[] {
       for (const [status, raw] of Object.entries(op.responses ?? {})) {
         const res = raw as { description: string; content?: Record<string, { schema?: Schema }> };
         const schema = Object.values(res.content ?? {})[0]?.schema;
-        if (Number(status) >= 400) {
-          const error = resolve(components, schema).properties as Schema | undefined;
-          const codes = ((error?.error as Schema | undefined)?.enum as string[] | undefined) ?? [];
-          errors.push({ status, codes });
-        } else {
+        const error = resolve(components, schema).properties as Schema | undefined;
+        const codes = (error?.error as Schema | undefined)?.enum as string[] | undefined;
+        // Error envelopes list their codes; anything else (MCP's 405, 406) reads as an answer.
+        if (codes) errors.push({ status, codes });
+        else {
           const ref = schema ? refName(schema) : undefined;
           const fields = schema && !ref ? fieldsOf(components, schema) : [];
           results.push({ status, description: res.description, ref, fields });

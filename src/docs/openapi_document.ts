@@ -9,6 +9,7 @@ const TAGS: [prefix: string, tag: string][] = [
   ["/v1/upload", "Images"],
   ["/v1/import", "Images"],
   ["/v1/images", "Images"],
+  ["/delete/", "Images"],
   ["/v1/account", "Account"],
   ["/v1/keys", "Account"],
   ["/mcp", "Agents"],

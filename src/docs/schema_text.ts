@@ -12,7 +12,9 @@ export const refName = (s: Schema): string | undefined =>
 export function resolve(components: Record<string, Schema>, schema: unknown): Schema {
   let s = asSchema(schema);
   const name = refName(s);
-  if (name) s = { ...asSchema(components[name]), ...(s.description ? { description: s.description } : {}) };
+  if (name) {
+    s = { ...asSchema(components[name]), ...(s.description ? { description: s.description } : {}) };
+  }
   if (!Array.isArray(s.allOf)) return s;
   const parts = s.allOf.map((part) => resolve(components, part));
   const properties: Schema = {};
@@ -42,7 +44,10 @@ export function typeText(components: Record<string, Schema>, schema: unknown): s
   else if (typeof s.type === "string") parts.push(s.type);
   else parts.push("any");
   if (typeof s.format === "string") parts.push(s.format);
-  const [min, max] = [s.minimum, s.maximum];
+  // zod writes the safe-integer bounds on every int; they say nothing to a reader.
+  const bound = (v: unknown) =>
+    typeof v === "number" && Math.abs(v) < Number.MAX_SAFE_INTEGER ? v : undefined;
+  const [min, max] = [bound(s.minimum), bound(s.maximum)];
   if (min !== undefined && max !== undefined) parts.push(`${min}–${max}`);
   else if (min !== undefined) parts.push(`at least ${min}`);
   else if (max !== undefined) parts.push(`at most ${max}`);

@@ -50,9 +50,12 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
   },
   forbidden: {
     actions: ["fix"],
-    when: "the key is valid but the image or key belongs to someone else",
+    when: "an upgrade link that is not valid or has expired, or a form posted from another site",
   },
-  not_found: { actions: ["fix"], when: "no image (or key) with that id" },
+  not_found: {
+    actions: ["fix"],
+    when: "no image or key with that id, or one that belongs to another account",
+  },
   gone: { actions: ["fix"], when: "the image expired or was deleted; upload it again" },
   precondition_failed: {
     actions: ["fix"],

@@ -4,7 +4,6 @@ import { bodyLimit } from "hono/body-limit";
 import { errorResponses } from "../../routes/schemas.ts";
 import { formatBytes } from "../format_bytes.ts";
 import { fixError } from "../http/app_error.ts";
-import type { Caller } from "../http/caller.ts";
 import type { AppDeps, AppEnv } from "../http/types.ts";
 import { inProcessApi } from "./in_process.ts";
 import { createMcpServer } from "./mcp_server.ts";
@@ -47,37 +46,23 @@ const notAllowed = (method: "get" | "delete") =>
     responses: { 405: { description: "Use POST", content: jsonRpc }, ...errorResponses() },
   });
 
-/** Sessions do not act through /mcp: a tool acts for a key, or for nobody. */
-const byKey = (caller: Caller): Caller =>
-  caller.kind === "account" && caller.via !== "key"
-    ? { kind: "anonymous", client: caller.client }
-    : caller;
-
 export function mcpRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
-  app.use(
-    "/mcp",
-    bodyLimit({
-      maxSize: MCP_BODY_MAX_BYTES,
-      onError: () => {
-        throw fixError(
-          "file_too_large",
-          `An MCP request may be at most ${formatBytes(MCP_BODY_MAX_BYTES)}.`,
-          "Send larger images with import_image or POST /v1/upload.",
-        );
-      },
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MCP_BODY_MAX_BYTES,
+    onError: () => {
+      throw fixError(
+        "file_too_large",
+        `An MCP request may be at most ${formatBytes(MCP_BODY_MAX_BYTES)}.`,
+        "Send larger images with import_image or POST /v1/upload.",
+      );
+    },
+  });
+  // POST only: on a body-less DELETE the limiter would still re-wrap the request for nothing.
+  app.use("/mcp", (c, next) => c.req.method === "POST" ? limit(c, next) : next());
 
   app.openapi(post, async (c) => {
-    const ctx = {
-      call: inProcessApi(app, c, deps.config.publicUrl),
-      caller: byKey(c.get("caller")),
-      queries: deps.queries,
-      secret: deps.secret,
-      publicUrl: deps.config.publicUrl,
-      config: deps.config,
-    };
-    const server = createMcpServer(ctx, deps.version);
+    const call = inProcessApi(app, c, deps.config.publicUrl);
+    const server = createMcpServer({ call, config: deps.config }, deps.version);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       // Whole JSON answers, not an SSE stream, so the server can be closed when this returns.

@@ -6,9 +6,9 @@ import { AppError, fixError } from "../http/app_error.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromAppError, fromResponse } from "./tool_results.ts";
 import { MCP_UPLOAD_MAX_BYTES, type ToolName } from "./tool_specs.ts";
-import { type LinkContext, transformLink } from "./transform_link.ts";
+import { transformLink } from "./transform_link.ts";
 
-export type ToolContext = LinkContext & { call: CallApi; config: Config };
+export type ToolContext = { call: CallApi; config: Config };
 type Args = Record<string, unknown>;
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
@@ -80,7 +80,7 @@ const HANDLERS: Record<ToolName, (args: Args, ctx: ToolContext) => Promise<CallT
       id: args.id,
       deleted: true,
     }),
-  transform_link: (args, ctx) => transformLink(args, ctx),
+  transform_link: (args, ctx) => transformLink(args, { ...ctx, publicUrl: ctx.config.publicUrl }),
 };
 
 /** Runs one tool; errors raised before a route answers become the same envelope. */

@@ -1,54 +1,41 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { AppError } from "../http/app_error.ts";
-import { type Caller, requireAccount } from "../http/caller.ts";
-import type { ImageQueries } from "../images/image_queries.ts";
-import { needsSignature } from "../transform/params.ts";
+import { canonicalString, needsSignature } from "../transform/params.ts";
 import { parseTransformQuery } from "../transform/query_schema.ts";
-import { signedQuery } from "../transform/signing.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromResponse, jsonResult } from "./tool_results.ts";
 
-export type LinkContext = {
-  call: CallApi;
-  /** Who sent the MCP request, by key only (sessions do not act through /mcp). */
-  caller: Caller;
-  queries: ImageQueries;
-  secret: string;
-  publicUrl: string;
-};
-
 /**
- * The link for an image with transforms. The parameters go through the link's own parser, so
- * the tool accepts and refuses exactly what the link would; geometry (w, h, fit, gravity, dpr)
- * is signed, and only the image's owner may have a link signed, as with POST /v1/images/{id}/links.
+ * The link for an image with transforms. The parameters go through the link's own parser first,
+ * so the tool accepts and refuses exactly what the link would. Geometry (w, h, fit, gravity,
+ * dpr) needs a signature: POST /v1/images/{id}/links mints it, for the owner's key only. Other
+ * parameters need none, and the link is built here once the image is known to be live.
  */
 export async function transformLink(
   args: Record<string, unknown>,
-  ctx: LinkContext,
+  ctx: { call: CallApi; publicUrl: string },
 ): Promise<CallToolResult> {
   const { id, ...rest } = args;
-  const query: Record<string, string[]> = {};
+  const params: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(rest)) {
-    // A signature is ours to compute; one passed in is not carried over.
-    if (value !== undefined && value !== null && name !== "sig") query[name] = [String(value)];
+    if (typeof value === "string" || typeof value === "number") params[name] = value;
+    else if (value !== undefined && value !== null) params[name] = JSON.stringify(value);
   }
-  const { params, canonical } = parseTransformQuery(query);
-  // The public image route answers 404, 410 or 422 (a malformed id) just as it would for a link.
-  const image = await ctx.call(`/v1/images/${encodeURIComponent(String(id))}`);
-  if (!image.ok) return fromResponse(image);
-  await image.body?.cancel();
-  const signed = needsSignature(params);
-  if (signed) {
-    const owner = requireAccount(ctx.caller, ctx.publicUrl);
-    const doc = await ctx.queries.get(String(id));
-    if (doc?.owner !== owner) {
-      throw new AppError("forbidden", "Only the image's owner can sign resize or crop links.", {
-        type: "fix",
-        hint: "Use the owner's API key, or leave out w, h, fit, gravity and dpr.",
-      });
-    }
+  const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, [String(v)]]));
+  const parsed = parseTransformQuery(query).params;
+  const image = `/v1/images/${encodeURIComponent(String(id))}`;
+  if (needsSignature(parsed)) {
+    return fromResponse(
+      await ctx.call(`${image}/links`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(params),
+      }),
+    );
   }
-  const qs = await signedQuery(ctx.secret, String(id), params);
-  const url = `${ctx.publicUrl}/${id}${qs ? `?${qs}` : ""}`;
-  return jsonResult({ id, url, params: canonical, signed }, 200);
+  // The image route answers 404, 410 or 422 (a malformed id) as the link itself would.
+  const res = await ctx.call(image);
+  if (!res.ok) return fromResponse(res);
+  await res.body?.cancel();
+  const qs = canonicalString(parsed);
+  return jsonResult({ id, url: `${ctx.publicUrl}/${id}${qs ? `?${qs}` : ""}`, params: qs }, 200);
 }
