@@ -7,6 +7,7 @@ import { authPages } from "../routes/auth_pages.tsx";
 import { dashboardPages } from "../routes/dashboard_pages.tsx";
 import { deliveryRoutes } from "../routes/delivery.ts";
 import { docsRoutes } from "../routes/docs_routes.ts";
+import { homePage } from "../routes/home_page.tsx";
 import { imagesApi } from "../routes/images_api.ts";
 import { signedLinks } from "../routes/signed_links.ts";
 import { healthRoutes } from "../routes/health.ts";
@@ -61,6 +62,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   authPages(app, deps);
   dashboardPages(app, deps);
   actionPages(app, deps);
+  homePage(app, deps);
   docsRoutes(app, deps);
   mcpRoutes(app, deps);
   // Last: `/{id}` matches any single path segment, so named pages must be mounted before it.

@@ -25,6 +25,7 @@ type Doc = {
 // The server-rendered pages and their form posts (SPEC §6 and §8): HTML for people, not API
 // operations. A new page must be added here; a new JSON route must be in the document.
 const HTML_PAGES = new Set([
+  "GET /",
   "GET /auth/register",
   "POST /auth/register",
   "GET /auth/login",
