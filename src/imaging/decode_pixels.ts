@@ -1,5 +1,5 @@
 import type { RasterFormat } from "./sniff.ts";
-import { codecSlots, type GifFrame } from "./wasm_codecs.ts";
+import { codecSlots, decodeJpegTurbo, type GifFrame } from "./wasm_codecs.ts";
 
 /** Straight (not premultiplied) RGBA, 4 bytes per pixel, rows top to bottom. */
 export type Rgba = { width: number; height: number; data: Uint8Array };
@@ -8,8 +8,8 @@ export type DecodedFrame = Rgba & { delayMs: number };
 
 export type DecodeOptions = {
   /**
-   * JPEG only: the smallest size the caller needs. The decoder then scales by 1/2, 1/4 or 1/8
-   * in the DCT, the cheapest downsizing there is, while staying at least this large.
+   * JPEG only: the smallest size the caller needs. The decoder then scales by M/8 in the DCT,
+   * the cheapest downsizing there is, while staying at least this large.
    */
   atLeast?: { width: number; height: number };
   /** GIF only: decode every frame (otherwise only the first). */
@@ -25,10 +25,16 @@ export async function decodePixels(
   format: RasterFormat,
   opts: DecodeOptions = {},
 ): Promise<DecodedFrame[]> {
+  if (format === "jpeg") {
+    const turbo = await decodeJpegTurbo(bytes, opts.atLeast).catch(() => null);
+    if (turbo) return [{ ...turbo, delayMs: 0 }];
+  }
   const slot = codecSlots[format];
   await slot.load();
   switch (format) {
     case "jpeg":
+      // CMYK, a sampling layout libjpeg-turbo's header reader refuses, or any failure there:
+      // imagescript's decoder (1/2, 1/4 or 1/8 in the DCT) is the one ingest validated with.
       return [codecSlots.jpeg.run((jpeg) => {
         const want = opts.atLeast;
         const out = want

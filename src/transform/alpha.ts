@@ -41,9 +41,10 @@ export function unpremultiply(img: Rgba): Rgba {
 
 /**
  * Composites the image over a solid colour (Porter–Duff "over"). With an opaque colour every
- * pixel comes out opaque, which is what JPEG needs.
+ * pixel comes out opaque, which is what JPEG needs. An opaque image comes back as it is.
  */
 export function flatten(img: Rgba, [br, bg, bb, ba]: [number, number, number, number]): Rgba {
+  if (!hasAlpha(img)) return img;
   const d = img.data;
   const out = new Uint8Array(d.length);
   for (let i = 0; i < d.length; i += 4) {

@@ -2,13 +2,12 @@
 // instance that cannot be dropped after a trap (the same choice as src/imaging/squoosh_codecs).
 import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
 import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
-import jpegEncFactory from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
-import { defaultOptions as jpegDefaults } from "@jsquash/jpeg/meta.js";
 import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import type { Rgba } from "../imaging/decode_pixels.ts";
 import { encodePng as squooshPng } from "../imaging/squoosh_codecs.ts";
 import { CodecInstance } from "../imaging/wasm_module.ts";
+import { encodeBaselineJpeg } from "./jpeg_encode.ts";
 
 type Encoder = {
   encode(
@@ -31,10 +30,6 @@ function emscripten(factory: unknown) {
     });
 }
 
-const jpegEnc = new CodecInstance(
-  "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm",
-  emscripten(jpegEncFactory),
-);
 // SIMD roughly halves libwebp's encode time; every runtime we target (V8) has it.
 const webpEnc = new CodecInstance(
   "@jsquash/webp/codec/enc/webp_enc_simd.wasm",
@@ -55,18 +50,12 @@ function run(codec: CodecInstance<Encoder>, img: Rgba, options: Record<string, u
   });
 }
 
-/** Baseline mozjpeg without trellis search: about twice as fast as progressive. Opaque input. */
-export function encodeJpeg(img: Rgba, quality: number): Promise<Uint8Array> {
-  return run(jpegEnc, img, {
-    ...jpegDefaults,
-    quality,
-    baseline: true,
-    progressive: false,
-    optimize_coding: true,
-    trellis_multipass: false,
-    trellis_opt_zero: false,
-    trellis_opt_table: false,
-  });
+/**
+ * Baseline 4:2:0 with optimised Huffman tables, in TypeScript (jpeg_encode.ts): what sharp writes
+ * at the same quality, in about a third of the time mozjpeg took. Opaque input.
+ */
+export function encodeJpeg(img: Rgba, quality: number): Uint8Array {
+  return encodeBaselineJpeg(img, quality);
 }
 
 export function encodeWebp(img: Rgba, quality: number): Promise<Uint8Array> {

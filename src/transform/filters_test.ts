@@ -94,3 +94,13 @@ Deno.test("flatten lays the image over the background colour", () => {
   const [r, , b, a] = pixel(out, 2, 0);
   assert.ok(Math.abs(r - 127) <= 1 && Math.abs(b - 128) <= 1 && a === 255);
 });
+
+Deno.test("an opaque image needs no flattening and resizes to opaque pixels", () => {
+  const card = testCard(90, 60);
+  assert.equal(flatten(card, [255, 255, 255, 255]), card);
+  const ramp = image(300, 7, (x) => [x % 256, 255 - (x % 256), 7, 255]);
+  const out = resize(ramp, 97, 3);
+  for (let i = 3; i < out.data.length; i += 4) assert.equal(out.data[i], 255);
+  for (let x = 1; x < 80; x++) assert.ok(pixel(out, x, 1)[0] >= pixel(out, x - 1, 1)[0]);
+  assert.deepEqual(pixel(out, 96, 2), [42, 213, 7, 255]); // the mean of x = 296.9…300
+});

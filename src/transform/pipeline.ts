@@ -150,7 +150,7 @@ async function encode(
 ): Promise<Uint8Array> {
   switch (format) {
     case "jpg":
-      return await encodeJpeg(frames[0], quality);
+      return encodeJpeg(frames[0], quality);
     case "webp":
       return await encodeWebp(frames[0], quality);
     case "avif":

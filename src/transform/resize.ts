@@ -42,48 +42,89 @@ export function resize(img: Rgba, width: number, height: number): Rgba {
   if (width === img.width && height === img.height) return img;
   const alpha = hasAlpha(img);
   const src = alpha ? premultiply(img) : img;
-  const out = resample(src, width, height);
+  const out = resample(src, width, height, !alpha);
   return alpha ? unpremultiply(out) : out;
 }
 
-function resample(img: Rgba, width: number, height: number): Rgba {
+/**
+ * Vertical pass first, one output row at a time into a single float row, then the horizontal
+ * pass from that row into bytes: the working set is one source-wide row, not a whole
+ * intermediate image. An opaque image skips the alpha sums (alpha stays 255).
+ */
+function resample(img: Rgba, width: number, height: number, opaque: boolean): Rgba {
   const { width: sw, height: sh, data } = img;
-  // Horizontal pass into floats (sh rows of `width`), then vertical into bytes.
-  const tx = taps(sw, width);
-  const mid = new Float32Array(width * sh * 4);
-  for (let y = 0; y < sh; y++) {
-    const row = y * sw * 4;
-    let o = y * width * 4;
-    for (let x = 0; x < width; x++, o += 4) {
-      let r = 0, g = 0, b = 0, a = 0;
-      const n = tx.count[x], wBase = x * tx.stride;
-      let s = row + tx.start[x] * 4;
-      for (let k = 0; k < n; k++, s += 4) {
-        const wgt = tx.weights[wBase + k];
-        r += data[s] * wgt;
-        g += data[s + 1] * wgt;
-        b += data[s + 2] * wgt;
-        a += data[s + 3] * wgt;
-      }
-      mid[o] = r;
-      mid[o + 1] = g;
-      mid[o + 2] = b;
-      mid[o + 3] = a;
-    }
-  }
   const ty = taps(sh, height);
+  const tx = taps(sw, width);
+  const rowLen = sw * 4;
+  const row = new Float32Array(rowLen);
   const out = new Uint8ClampedArray(width * height * 4);
-  const rowLen = width * 4;
-  const acc = new Float32Array(rowLen);
+  const { start: xStart, count: xCount, weights: xWeights, stride: xStride } = tx;
   for (let y = 0; y < height; y++) {
-    acc.fill(0);
-    const n = ty.count[y], wBase = y * ty.stride;
-    for (let k = 0; k < n; k++) {
-      const wgt = ty.weights[wBase + k];
-      const srcRow = (ty.start[y] + k) * rowLen;
-      for (let i = 0; i < rowLen; i++) acc[i] += mid[srcRow + i] * wgt;
+    verticalRow(data, row, rowLen, ty, y);
+    let o = y * width * 4;
+    if (opaque) {
+      for (let x = 0; x < width; x++, o += 4) {
+        let r = 0, g = 0, b = 0;
+        const n = xCount[x], wBase = x * xStride;
+        let s = xStart[x] * 4;
+        for (let k = 0; k < n; k++, s += 4) {
+          const w = xWeights[wBase + k];
+          r += row[s] * w;
+          g += row[s + 1] * w;
+          b += row[s + 2] * w;
+        }
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+        out[o + 3] = 255;
+      }
+    } else {
+      for (let x = 0; x < width; x++, o += 4) {
+        let r = 0, g = 0, b = 0, a = 0;
+        const n = xCount[x], wBase = x * xStride;
+        let s = xStart[x] * 4;
+        for (let k = 0; k < n; k++, s += 4) {
+          const w = xWeights[wBase + k];
+          r += row[s] * w;
+          g += row[s + 1] * w;
+          b += row[s + 2] * w;
+          a += row[s + 3] * w;
+        }
+        out[o] = r;
+        out[o + 1] = g;
+        out[o + 2] = b;
+        out[o + 3] = a;
+      }
     }
-    out.set(acc, y * rowLen);
   }
   return { width, height, data: new Uint8Array(out.buffer) };
+}
+
+/** Output row `y` of the vertical pass, at full source width. Up to three taps in one sweep. */
+function verticalRow(data: Uint8Array, row: Float32Array, rowLen: number, ty: Taps, y: number) {
+  const n = ty.count[y], wBase = y * ty.stride;
+  const w = ty.weights;
+  let s0 = ty.start[y] * rowLen;
+  let k: number;
+  if (n >= 3) {
+    const w0 = w[wBase], w1 = w[wBase + 1], w2 = w[wBase + 2];
+    const s1 = s0 + rowLen, s2 = s1 + rowLen;
+    for (let i = 0; i < rowLen; i++) {
+      row[i] = data[s0 + i] * w0 + data[s1 + i] * w1 + data[s2 + i] * w2;
+    }
+    k = 3;
+  } else if (n === 2) {
+    const w0 = w[wBase], w1 = w[wBase + 1];
+    const s1 = s0 + rowLen;
+    for (let i = 0; i < rowLen; i++) row[i] = data[s0 + i] * w0 + data[s1 + i] * w1;
+    k = 2;
+  } else {
+    const w0 = w[wBase];
+    for (let i = 0; i < rowLen; i++) row[i] = data[s0 + i] * w0;
+    k = 1;
+  }
+  for (s0 += k * rowLen; k < n; k++, s0 += rowLen) {
+    const wk = w[wBase + k];
+    for (let i = 0; i < rowLen; i++) row[i] += data[s0 + i] * wk;
+  }
 }

@@ -13,7 +13,7 @@ import type { StoredFormat } from "./source_decode.ts";
  * Bumped whenever an encoder or operation changes its output: it is part of every ETag and
  * variant key, so caches never mix bytes of two engine versions under one tag.
  */
-export const ENGINE_VERSION = "t1";
+export const ENGINE_VERSION = "t2";
 
 const OUTPUTS = new Set<string>(["jpg", "webp", "avif", "png", "gif"]);
 
