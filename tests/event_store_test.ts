@@ -171,6 +171,19 @@ Deno.test("the largest event the schemas allow fits in KV, and the limit checker
     meta: META,
   });
   assert.ok(res.ok);
+  // Too big to be copied into the log record: the log still yields it, read by key.
+  const small = await s.store.append({
+    writes: [{ stream: "image-iiiiiiiiii", expected: FRESH, events: [ev("iiiiiiiiii")] }],
+    meta: META,
+  });
+  assert.ok(small.ok);
+  const logged = await Array.fromAsync(s.store.readLog());
+  assert.deepEqual(logged.map((c) => c.events[0].data), [big.data, ev("iiiiiiiiii").data]);
+  const records = await Array.fromAsync(s.kv.list<{ events?: unknown[] }>({ prefix: ["log"] }));
+  assert.deepEqual(
+    records.filter((r) => r.key[1] !== "~head").map((r) => r.value.events?.length ?? 0),
+    [0, 1],
+  );
   assert.throws(
     () =>
       assertWithinLimits(1, [{ type: "set", key: ["x"], value: "a".repeat(KV_LIMITS.valueBytes) }]),

@@ -93,7 +93,7 @@ async function diff(
   }
   const seen = new Set<string>();
   const docPrefix = keys.docs(p.name, gen);
-  for await (const entry of kv.list({ prefix: docPrefix })) {
+  for await (const entry of kv.list({ prefix: docPrefix }, { batchSize: 1000 })) {
     const id = entry.key.slice(docPrefix.length) as KeyPart[];
     const key = JSON.stringify(id);
     seen.add(key);
@@ -107,7 +107,7 @@ async function diff(
     if (!seen.has(key)) out.push({ projection: p.name, key, kind: "missing" });
   }
   const indexPrefix = keys.indexPrefix(p.name, gen);
-  for await (const entry of kv.list({ prefix: indexPrefix })) {
+  for await (const entry of kv.list({ prefix: indexPrefix }, { batchSize: 1000 })) {
     const key = JSON.stringify(entry.key.slice(indexPrefix.length));
     if (!expectedIndex.delete(key)) out.push({ projection: `${p.name}:index`, key, kind: "extra" });
   }
