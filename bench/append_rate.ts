@@ -2,6 +2,7 @@ import { ALL_PROJECTIONS } from "../projections/mod.ts";
 import { EventStore, type StreamHead } from "../src/event_store/mod.ts";
 import {
   appendMeta,
+  appendUploads,
   type Bench,
   type Figure,
   imageIdFor,
@@ -13,22 +14,6 @@ import {
 const EVENTS = 5_000;
 const WARMUP = 300;
 const TARGET = { op: ">=", value: 1_500 } as const;
-
-/** One event per append, each to a stream of its own (what anonymous uploads do). */
-async function distinctStreams(store: EventStore, count: number, offset: number) {
-  for (let i = offset; i < offset + count; i++) {
-    const id = imageIdFor(i);
-    const res = await store.append({
-      writes: [{
-        stream: `image-${id}`,
-        expected: { version: 0, versionstamp: null },
-        events: [imageUploadedEvent(id, i)],
-      }],
-      meta: appendMeta(i),
-    });
-    if (!res.ok) throw new Error(`append to image-${id} failed: ${res.reason}`);
-  }
-}
 
 /** One event per append, all to one stream, each expecting the head the previous one left. */
 async function oneStream(store: EventStore, id: string, count: number) {
@@ -51,11 +36,11 @@ export const appendRate: Bench = {
     withFileKv("append_rate", async (kv) => {
       const store = new EventStore(kv, ALL_PROJECTIONS);
       // Warm up the JIT and the SQLite page cache on streams the timed runs do not touch.
-      await distinctStreams(store, WARMUP, 10_000_000);
+      await appendUploads(store, WARMUP, 10_000_000);
       await oneStream(store, imageIdFor(0, "warm"), WARMUP);
 
       let t = performance.now();
-      await distinctStreams(store, EVENTS, 0);
+      await appendUploads(store, EVENTS, 0);
       const distinct = EVENTS / seconds(t);
 
       t = performance.now();
@@ -67,9 +52,9 @@ export const appendRate: Bench = {
       let inMemory: number;
       try {
         const memStore = new EventStore(memory, ALL_PROJECTIONS);
-        await distinctStreams(memStore, WARMUP, 10_000_000);
+        await appendUploads(memStore, WARMUP, 10_000_000);
         t = performance.now();
-        await distinctStreams(memStore, EVENTS, 0);
+        await appendUploads(memStore, EVENTS, 0);
         inMemory = EVENTS / seconds(t);
       } finally {
         memory.close();

@@ -1,14 +1,7 @@
 import { ALL_PROJECTIONS } from "../projections/mod.ts";
 import { EventStore } from "../src/event_store/mod.ts";
 import { replay } from "../src/replay/replay.ts";
-import {
-  appendMeta,
-  type Bench,
-  imageIdFor,
-  imageUploadedEvent,
-  seconds,
-  withFileKv,
-} from "./support.ts";
+import { appendUploads, type Bench, seconds, withFileKv } from "./support.ts";
 
 const EVENTS = 20_000;
 
@@ -20,18 +13,7 @@ export const replayRate: Bench = {
       const store = new EventStore(kv, ALL_PROJECTIONS);
       // One event per commit, as uploads write them: the log has one record per event.
       const built = performance.now();
-      for (let i = 0; i < EVENTS; i++) {
-        const id = imageIdFor(i);
-        const res = await store.append({
-          writes: [{
-            stream: `image-${id}`,
-            expected: { version: 0, versionstamp: null },
-            events: [imageUploadedEvent(id, i)],
-          }],
-          meta: appendMeta(i),
-        });
-        if (!res.ok) throw new Error(`append ${i} failed: ${res.reason}`);
-      }
+      await appendUploads(store, EVENTS);
       const buildSeconds = seconds(built);
 
       const t = performance.now();

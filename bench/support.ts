@@ -4,7 +4,7 @@ import { loadConfig } from "../src/config.ts";
 import { randomIds } from "../src/ids.ts";
 import { buildServices, type Services } from "../src/services.ts";
 import type { ImageUploaded } from "../domain/image/events.ts";
-import type { NewEvent } from "../src/event_store/mod.ts";
+import type { EventStore, NewEvent } from "../src/event_store/mod.ts";
 
 /** A target the figure is held to: at least (`>=`) or below (`<`) `value`. */
 export type Target = { op: ">=" | "<"; value: number };
@@ -110,6 +110,25 @@ export function appendMeta(n: number) {
     command_id: hex(n * 3 + 2, 21),
     correlation_id: hex(n * 5 + 3, 36),
   };
+}
+
+/**
+ * Appends `count` anonymous uploads numbered from `offset`, one event per commit, each to a
+ * stream of its own: what the log holds after that many uploads.
+ */
+export async function appendUploads(store: EventStore, count: number, offset = 0) {
+  for (let i = offset; i < offset + count; i++) {
+    const id = imageIdFor(i);
+    const res = await store.append({
+      writes: [{
+        stream: `image-${id}`,
+        expected: { version: 0, versionstamp: null },
+        events: [imageUploadedEvent(id, i)],
+      }],
+      meta: appendMeta(i),
+    });
+    if (!res.ok) throw new Error(`append to image-${id} failed: ${res.reason}`);
+  }
 }
 
 export type RunningApp = {

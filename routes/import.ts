@@ -14,7 +14,7 @@ import { AppError, fixError } from "../src/http/app_error.ts";
 import { type Caller, maxBytesFor } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { VERSION } from "../src/version.ts";
-import { errorResponses, ImageObjectSchema } from "./schemas.ts";
+import { IdempotencyHeaders, storedImageResponses } from "./schemas.ts";
 import { tooLarge } from "./upload.ts";
 
 // URL, caption and 20 metadata fields fit many times over; the image itself is fetched, not sent.
@@ -40,25 +40,10 @@ const route = createRoute({
     "most 5 redirects, each checked) and stores it like an upload. Anonymous imports expire " +
     "after 30 days.",
   request: {
-    headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+    headers: IdempotencyHeaders,
     body: { required: true, content: { "application/json": { schema: ImportBody } } },
   },
-  responses: {
-    201: { description: "Stored", content: { "application/json": { schema: ImageObjectSchema } } },
-    ...errorResponses(
-      "validation_error",
-      "unsupported_format",
-      "invalid_image",
-      "image_too_large",
-      "file_too_large",
-      "rate_limited",
-      "quota_exceeded",
-      "storage_exceeded",
-      "overloaded",
-      "url_not_allowed",
-      "import_failed",
-    ),
-  },
+  responses: storedImageResponses("url_not_allowed", "import_failed"),
 });
 
 /** The fetcher's failures, in the SPEC §7 envelope; the `url` field is what the caller fixes. */

@@ -83,3 +83,28 @@ export const errorResponses = (...items: (ErrorCode | number)[]) => {
     }]),
   );
 };
+
+/** Idempotency-Key, as the operations that store an image accept it. */
+export const IdempotencyHeaders = z.object({
+  "idempotency-key": z.string().max(255).optional(),
+});
+
+/**
+ * The responses of an operation that stores an image: the image object, or an error that ingest
+ * can raise; `extra` names the operation's own error codes.
+ */
+export const storedImageResponses = (...extra: ErrorCode[]) => ({
+  201: { description: "Stored", content: { "application/json": { schema: ImageObjectSchema } } },
+  ...errorResponses(
+    "validation_error",
+    "unsupported_format",
+    "invalid_image",
+    "image_too_large",
+    "file_too_large",
+    "rate_limited",
+    "quota_exceeded",
+    "storage_exceeded",
+    "overloaded",
+    ...extra,
+  ),
+});

@@ -8,7 +8,7 @@ import { type Caller, maxBytesFor } from "../src/http/caller.ts";
 import { readUploadForm } from "../src/http/multipart_form.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { registerUrl } from "../src/images/image_view.ts";
-import { errorResponses, ImageObjectSchema } from "./schemas.ts";
+import { IdempotencyHeaders, storedImageResponses } from "./schemas.ts";
 
 // Room for the multipart framing and the text fields next to the file.
 const FORM_OVERHEAD_BYTES = 256 * 1024;
@@ -40,23 +40,10 @@ const route = createRoute({
   summary: "Upload an image",
   description: "Multipart upload. Anonymous uploads expire after 30 days.",
   request: {
-    headers: z.object({ "idempotency-key": z.string().max(255).optional() }),
+    headers: IdempotencyHeaders,
     body: { required: true, content: { "multipart/form-data": { schema: UploadForm } } },
   },
-  responses: {
-    201: { description: "Stored", content: { "application/json": { schema: ImageObjectSchema } } },
-    ...errorResponses(
-      "validation_error",
-      "unsupported_format",
-      "invalid_image",
-      "image_too_large",
-      "file_too_large",
-      "rate_limited",
-      "quota_exceeded",
-      "storage_exceeded",
-      "overloaded",
-    ),
-  },
+  responses: storedImageResponses(),
 });
 
 export function tooLarge(deps: AppDeps, caller: Caller): AppError {

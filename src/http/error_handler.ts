@@ -7,7 +7,9 @@ import { AppError, type ErrorCode } from "./app_error.ts";
 export function fromDomainError(err: DomainError): AppError {
   const hint = err.hint ?? err.message;
   switch (err.code) {
+    // Something that already exists is a value for the caller to change, like an invalid one.
     case "validation_error":
+    case "already_exists":
       return new AppError("validation_error", err.message, {
         type: "fix",
         hint,
@@ -20,12 +22,6 @@ export function fromDomainError(err: DomainError): AppError {
       });
     case "gone":
       return new AppError("gone", err.message, { type: "fix", hint: "Upload the image again." });
-    case "already_exists":
-      return new AppError("validation_error", err.message, {
-        type: "fix",
-        hint,
-        ...(err.field ? { field: err.field } : {}),
-      });
     case "forbidden":
       return new AppError("forbidden", err.message, { type: "fix", hint });
     case "precondition_failed":

@@ -20,3 +20,14 @@ export function hasAscii(b: Uint8Array, o: number, ascii: string): boolean {
 export function latin1(b: Uint8Array, o: number, n: number): string {
   return String.fromCharCode(...b.subarray(o, Math.min(b.length, o + n)));
 }
+
+/** The parts one after another, in a new array. */
+export function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { hasAscii, u16be, u16le, u32be, u32le } from "./bytes.ts";
+import { readTiffHeader } from "./tiff_header.ts";
 
 const GPS_IFD_POINTER = 0x8825;
 // Bytes per value for TIFF field types 1–12; unknown types count as 1 so nothing is overrun.
@@ -15,13 +15,9 @@ const ENTRY = 12;
  * Malformed blocks are left as they are: every read is bounds-checked and nothing throws.
  */
 export function stripGpsInPlace(tiff: Uint8Array): boolean {
-  const little = hasAscii(tiff, 0, "II");
-  if (!little && !hasAscii(tiff, 0, "MM")) return false;
-  const u16 = little ? u16le : u16be;
-  const u32 = little ? u32le : u32be;
-  if (tiff.length < 8 || u16(tiff, 2) !== 42) return false;
-  const ifd0 = u32(tiff, 4);
-  if (ifd0 + 2 > tiff.length) return false;
+  const header = readTiffHeader(tiff);
+  if (!header) return false;
+  const { little, u16, u32, ifd0 } = header;
 
   let changed = false;
   // A crafted file may carry the pointer more than once; each pass removes one.

@@ -1,4 +1,5 @@
-import { hasAscii, u16be, u16le, u32be, u32le } from "./bytes.ts";
+import { hasAscii, u16be, u16le } from "./bytes.ts";
+import { readTiffHeader } from "./tiff_header.ts";
 
 const ORIENTATION_TAG = 0x0112;
 const TYPE_SHORT = 3;
@@ -29,13 +30,9 @@ export function resetOrientationInPlace(tiff: Uint8Array): void {
 
 /** The offset of the Orientation SHORT in IFD0, or null. */
 function orientationValueAt(tiff: Uint8Array): number | null {
-  const little = hasAscii(tiff, 0, "II");
-  if (!little && !hasAscii(tiff, 0, "MM")) return null;
-  const u16 = little ? u16le : u16be;
-  const u32 = little ? u32le : u32be;
-  if (tiff.length < 8 || u16(tiff, 2) !== 42) return null;
-  const ifd = u32(tiff, 4);
-  if (ifd + 2 > tiff.length) return null;
+  const header = readTiffHeader(tiff);
+  if (!header) return null;
+  const { u16, ifd0: ifd } = header;
   const count = u16(tiff, ifd);
   for (let i = 0; i < count; i++) {
     const entry = ifd + 2 + i * 12;

@@ -1,6 +1,7 @@
-import { hasAscii, u16be, u32be, u32le } from "./bytes.ts";
+import { concat, hasAscii, u32be, u32le } from "./bytes.ts";
 import { stripGpsInPlace } from "./exif_gps.ts";
 import { exifItemExtents, exifItemTiffStart, gather, scatter } from "./isobmff.ts";
+import { jpegSegments } from "./jpeg_segments.ts";
 
 /*
  * GPS leaves every stored original, whatever its container; the rest of the metadata stays for
@@ -8,7 +9,7 @@ import { exifItemExtents, exifItemTiffStart, gather, scatter } from "./isobmff.t
  * otherwise a copy: the uploaded bytes are never modified.
  */
 
-const APP1 = 0xe1, SOS = 0xda;
+const APP1 = 0xe1;
 const EXIF_ID = "Exif\0\0";
 const XMP_ID = "http://ns.adobe.com/xap/1.0/\0";
 
@@ -16,7 +17,7 @@ const XMP_ID = "http://ns.adobe.com/xap/1.0/\0";
 export function stripJpegGps(jpeg: Uint8Array): Uint8Array {
   let out = jpeg;
   const splices: { start: number; end: number; with: Uint8Array }[] = [];
-  for (const { start, end } of app1Segments(jpeg)) {
+  for (const { start, end } of jpegSegments(jpeg).filter((s) => s.marker === APP1)) {
     if (hasAscii(jpeg, start + 4, EXIF_ID)) {
       const at = start + 4 + EXIF_ID.length;
       const tiff = jpeg.slice(at, end);
@@ -39,24 +40,6 @@ export function stripJpegGps(jpeg: Uint8Array): Uint8Array {
   }
   parts.push(out.subarray(at));
   return concat(parts);
-}
-
-/** The APP1 segments before the first scan, by their marker's offset and their end. */
-function app1Segments(jpeg: Uint8Array): { start: number; end: number }[] {
-  const found: { start: number; end: number }[] = [];
-  for (let o = 2; o + 4 <= jpeg.length && jpeg[o] === 0xff;) {
-    const marker = jpeg[o + 1];
-    if (marker === SOS || marker === 0xd9) break;
-    if (marker === 0xff || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      o += marker === 0xff ? 1 : 2;
-      continue;
-    }
-    const end = o + 2 + u16be(jpeg, o + 2);
-    if (end > jpeg.length) break;
-    if (marker === APP1) found.push({ start: o, end });
-    o = end;
-  }
-  return found;
 }
 
 /** exif:GPS* properties, as attributes or as elements, in any prefix's spelling. */
@@ -118,16 +101,6 @@ export function stripIsoBmffGps(file: Uint8Array): Uint8Array {
   if (start === null || !stripGpsInPlace(item.subarray(start))) return file;
   const out = file.slice();
   scatter(out, extents, item);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
 

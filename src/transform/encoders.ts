@@ -6,7 +6,7 @@ import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import type { Rgba } from "../imaging/decode_pixels.ts";
 import { encodePng as squooshPng } from "../imaging/squoosh_codecs.ts";
-import { CodecInstance } from "../imaging/wasm_module.ts";
+import { CodecInstance, emscripten } from "../imaging/wasm_module.ts";
 import { encodeBaselineJpeg } from "./jpeg_encode.ts";
 
 type Encoder = {
@@ -18,27 +18,15 @@ type Encoder = {
   ): Uint8Array | null;
 };
 
-function emscripten(factory: unknown) {
-  return (module: WebAssembly.Module): Promise<Encoder> =>
-    (factory as (o: Record<string, unknown>) => Promise<Encoder>)({
-      noInitialRun: true,
-      instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) {
-        const instance = new WebAssembly.Instance(module, imports);
-        done(instance);
-        return instance.exports;
-      },
-    });
-}
-
 // SIMD roughly halves libwebp's encode time; every runtime we target (V8) has it.
 const webpEnc = new CodecInstance(
   "@jsquash/webp/codec/enc/webp_enc_simd.wasm",
-  emscripten(webpEncFactory),
+  emscripten<Encoder>(webpEncFactory),
 );
 // The single-threaded build: no workers on the request path (DESIGN "Imaging").
 const avifEnc = new CodecInstance(
   "@jsquash/avif/codec/enc/avif_enc.wasm",
-  emscripten(avifEncFactory),
+  emscripten<Encoder>(avifEncFactory),
 );
 
 function run(codec: CodecInstance<Encoder>, img: Rgba, options: Record<string, unknown>) {

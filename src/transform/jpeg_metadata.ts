@@ -1,32 +1,16 @@
-import { hasAscii, u16be, u16le, u32be, u32le } from "../imaging/bytes.ts";
+import { concat, hasAscii, u16be, u16le, u32be, u32le } from "../imaging/bytes.ts";
+import { type JpegSegment, jpegSegments } from "../imaging/jpeg_segments.ts";
 
-const SOI = 0xd8, SOS = 0xda, EOI = 0xd9, APP0 = 0xe0, APP1 = 0xe1, APP13 = 0xed;
+const SOI = 0xd8, APP0 = 0xe0, APP1 = 0xe1, APP13 = 0xed;
 const TAG_ARTIST = 0x013b, TAG_COPYRIGHT = 0x8298, TAG_ORIENTATION = 0x0112;
 const EXIF_HEADER = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
 
-type Segment = { marker: number; start: number; end: number };
-
-/** The marker segments before the first scan; stops quietly at anything malformed. */
-function segments(b: Uint8Array): Segment[] {
-  const out: Segment[] = [];
-  if (b[0] !== 0xff || b[1] !== SOI) return out;
-  let o = 2;
-  while (o + 4 <= b.length && b[o] === 0xff) {
-    const marker = b[o + 1];
-    if (marker === SOS || marker === EOI) break;
-    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      o += 2;
-      continue;
-    }
-    const end = o + 2 + u16be(b, o + 2);
-    if (end > b.length) break;
-    out.push({ marker, start: o, end });
-    o = end;
-  }
-  return out;
+/** The marker segments before the first scan; none when the bytes do not start with SOI. */
+function segments(b: Uint8Array): JpegSegment[] {
+  return b[0] === 0xff && b[1] === SOI ? jpegSegments(b) : [];
 }
 
-const isExif = (b: Uint8Array, s: Segment) =>
+const isExif = (b: Uint8Array, s: JpegSegment) =>
   s.marker === APP1 && hasAscii(b, s.start + 4, "Exif\0\0");
 
 /** The TIFF block of the first Exif APP1 segment, or null. */
@@ -156,14 +140,4 @@ export function exifFor(
   if (!source || mode === "none") return null;
   if (mode === "copyright") return copyrightOnly(source);
   return turned ? withUprightOrientation(source) : source;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }

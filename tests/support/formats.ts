@@ -9,6 +9,7 @@ import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc.js";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
 import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
+import { concat } from "../../src/imaging/bytes.ts";
 import { encodePng, type Rgba } from "../../src/imaging/squoosh_codecs.ts";
 import { CodecInstance, emscripten } from "../../src/imaging/wasm_module.ts";
 
@@ -173,15 +174,5 @@ export function animatedWebp(stills: Uint8Array[], width: number, height: number
   const body = concat([riffChunk("VP8X", vp8x), riffChunk("ANIM", anim), ...frames]);
   const out = concat([new TextEncoder().encode("RIFF    WEBP"), body]);
   new DataView(out.buffer).setUint32(4, out.length - 8, true);
-  return out;
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
   return out;
 }
