@@ -151,6 +151,8 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       c.header("ETag", rendition.etag);
       c.header("Cache-Control", cacheControl(doc, nowSeconds));
       c.header("X-Content-Type-Options", "nosniff");
+      // Public images: a page on any site may draw them on a canvas or fetch() them.
+      c.header("Access-Control-Allow-Origin", "*");
       c.header("Content-Security-Policy", IMAGE_CSP);
       if (matches(c.req.header("if-none-match"), rendition.etag)) return c.body(null, 304);
       const { body, size } = await deps.transforms.body(doc, params, rendition);

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { cors } from "hono/cors";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { accountApi } from "../routes/account_api.ts";
@@ -43,6 +44,26 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // Images are meant to be embedded anywhere, so the resource policy must allow cross-origin.
   app.use(
     secureHeaders({ crossOriginResourcePolicy: "cross-origin", crossOriginOpenerPolicy: false }),
+  );
+  // The JSON API is called from other sites' pages too. `*` never carries cookies, so a
+  // cross-site call acts with its API key or anonymously, never as a logged-in person.
+  app.use(
+    "/v1/*",
+    cors({
+      origin: "*",
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: [
+        "Location",
+        "Retry-After",
+        "ETag",
+        "Idempotent-Replayed",
+        "X-Quota-Uploads-Used",
+        "X-Quota-Uploads-Limit",
+        "X-Quota-Storage-Used",
+      ],
+      maxAge: 86_400,
+    }),
   );
   app.use(callerMiddleware(deps));
   app.onError(onError);
