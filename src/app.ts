@@ -9,6 +9,7 @@ import { dashboardPages } from "../routes/dashboard_pages.tsx";
 import { deliveryRoutes } from "../routes/delivery.ts";
 import { docsRoutes } from "../routes/docs_routes.ts";
 import { homePage } from "../routes/home_page.tsx";
+import { toolsPage } from "../routes/tools_page.tsx";
 import { imagesApi } from "../routes/images_api.ts";
 import { signedLinks } from "../routes/signed_links.ts";
 import { healthRoutes } from "../routes/health.ts";
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   signedLinks(app, deps);
   authPages(app, deps);
   dashboardPages(app, deps);
+  toolsPage(app, deps);
   actionPages(app, deps);
   homePage(app, deps);
   docsRoutes(app, deps);

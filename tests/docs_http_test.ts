@@ -26,6 +26,7 @@ type Doc = {
 // operations. A new page must be added here; a new JSON route must be in the document.
 const HTML_PAGES = new Set([
   "GET /",
+  "GET /tools",
   "GET /auth/register",
   "POST /auth/register",
   "GET /auth/login",

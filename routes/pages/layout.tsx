@@ -26,6 +26,7 @@ export function Layout(props: { title: string; loggedIn?: boolean; children?: Ch
             ? (
               <>
                 <a href="/images">Images</a>
+                <a href="/tools">Tools</a>
                 <a href="/keys">API keys</a>
                 <a href="/account">Account</a>
                 <form method="post" action="/auth/logout" style="margin-left:auto">
