@@ -1,3 +1,4 @@
+// deno-lint-ignore-file jsx-key -- server-rendered hono/jsx has no reconciler; a key would be printed as an HTML attribute
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { raw } from "hono/html";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
@@ -38,7 +39,9 @@ export function toolsPage(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
             Image{" "}
             <select name="id">
               {data.map((img) => (
-                <option value={img.id} selected={img.id === chosen}>{img.caption ?? img.id}</option>
+                <option value={img.id} selected={img.id === chosen}>
+                  {img.caption ?? img.id}
+                </option>
               ))}
             </select>
           </label>
