@@ -4,7 +4,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { z } from "zod";
 import { DomainError } from "../domain/errors.ts";
-import { SESSION_COOKIE, SESSION_TTL_MS } from "../src/accounts/sessions.ts";
+import { SESSION_TTL_MS, sessionCookieName } from "../src/accounts/sessions.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
 
@@ -54,7 +54,7 @@ function AuthForm(props: { mode: "register" | "login"; error?: string; email?: s
 
 /** HttpOnly, SameSite=Lax, and Secure whenever the service is served over https. */
 function startSession(c: Context, deps: AppDeps, token: string) {
-  setCookie(c, SESSION_COOKIE, token, {
+  setCookie(c, sessionCookieName(deps.config.publicUrl), token, {
     httpOnly: true,
     sameSite: "Lax",
     secure: deps.config.publicUrl.startsWith("https:"),
@@ -66,6 +66,17 @@ function startSession(c: Context, deps: AppDeps, token: string) {
 async function readForm(c: Context) {
   const body = await c.req.parseBody();
   return { email: String(body.email ?? ""), password: String(body.password ?? "") };
+}
+
+function reserveAuthAttempt(c: Context<AppEnv>, deps: AppDeps) {
+  const window = [{ seconds: 900, limit: deps.config.rateLimits.loginFailuresPer15Min }];
+  return deps.rateLimiter.reserve("login", c.get("caller").client, window, deps.clock.now());
+}
+
+function tooMany(c: Context<AppEnv>, mode: "login" | "register", email: string, wait: number) {
+  c.header("Retry-After", String(wait));
+  const error = `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.`;
+  return c.html(page(<AuthForm mode={mode} email={email} error={error} />), 429);
 }
 
 export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
@@ -88,8 +99,13 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         422,
       );
     }
+    // Sign-ups draw on the login budget too: "already exists" would otherwise tell anyone, as
+    // fast as they can ask, which addresses have accounts.
+    const attempt = await reserveAuthAttempt(c, deps);
+    if (!attempt.ok) return tooMany(c, "register", form.email, attempt.wait);
     try {
       const accountId = await deps.accounts.register(parsed.data.email, parsed.data.password);
+      await attempt.refund();
       startSession(c, deps, await deps.sessions.create(accountId));
       return c.redirect("/keys?welcome=1", 303);
     } catch (err) {
@@ -106,31 +122,26 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/auth/login", (c) => c.html(page(<AuthForm mode="login" />)));
   app.post("/auth/login", async (c) => {
     const form = await readForm(c);
-    const caller = c.get("caller");
-    const now = deps.clock.now();
-    const window = [{ seconds: 900, limit: deps.config.rateLimits.loginFailuresPer15Min }];
-    const wait = await deps.rateLimiter.blockedFor("login", caller.client, window, now);
-    if (wait > 0) {
-      c.header("Retry-After", String(wait));
-      const error = `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.`;
-      return c.html(page(<AuthForm mode="login" email={form.email} error={error} />), 429);
-    }
+    const attempt = await reserveAuthAttempt(c, deps);
+    if (!attempt.ok) return tooMany(c, "login", form.email, attempt.wait);
     const accountId = await deps.accounts.verifyLogin(form.email, form.password);
     if (!accountId) {
-      await deps.rateLimiter.hit("login", caller.client, [900], now);
       return c.html(
         page(<AuthForm mode="login" email={form.email} error="Wrong e-mail or password." />),
         401,
       );
     }
+    // Only failures use up the budget.
+    await attempt.refund();
     startSession(c, deps, await deps.sessions.create(accountId));
     return c.redirect("/images", 303);
   });
 
   app.post("/auth/logout", async (c) => {
-    const token = getCookie(c, SESSION_COOKIE);
+    const name = sessionCookieName(deps.config.publicUrl);
+    const token = getCookie(c, name);
     if (token) await deps.sessions.destroy(token);
-    deleteCookie(c, SESSION_COOKIE, { path: "/" });
+    deleteCookie(c, name, { path: "/", secure: name.startsWith("__Host-") });
     return c.redirect("/auth/login", 303);
   });
   // Logging out changes state, so GET only offers the button (a link cannot log anyone out).

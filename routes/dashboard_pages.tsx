@@ -6,6 +6,7 @@ import { upgradeUrl } from "../src/accounts/upgrade_links.ts";
 import { usageOf } from "../src/accounts/usage.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { formatBytes } from "../src/format_bytes.ts";
+import { AppError } from "../src/http/app_error.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
 
@@ -146,7 +147,13 @@ export function dashboardPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/images", async (c) => {
     const id = sessionAccount(c);
     if (!id) return c.redirect("/auth/login", 303);
-    const list = await deps.images.list(id, 100, c.req.query("cursor") || undefined);
+    const cursor = c.req.query("cursor") || undefined;
+    // A cursor that KV did not issue is someone's typo or an old link: show the first page.
+    const list = await deps.images.list(id, 100, cursor).catch((err) => {
+      if (cursor && err instanceof AppError && err.code === "validation_error") return null;
+      throw err;
+    });
+    if (!list) return c.redirect("/images", 303);
     return c.html(page(
       <Layout title="Images" loggedIn>
         <h1>Your images</h1>

@@ -119,19 +119,7 @@ export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(routes.list, async (c) => {
     const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
     const { limit, cursor } = c.req.valid("query");
-    try {
-      return c.json(await deps.images.list(owner, limit, cursor), 200);
-    } catch (err) {
-      if (cursor && err instanceof TypeError) {
-        throw fixError(
-          "validation_error",
-          "This cursor is not valid.",
-          "Pass next_cursor from the previous page unchanged.",
-          "cursor",
-        );
-      }
-      throw err;
-    }
+    return c.json(await deps.images.list(owner, limit, cursor), 200);
   });
 
   app.openapi(routes.get, async (c) => {

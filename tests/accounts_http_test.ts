@@ -35,7 +35,7 @@ Deno.test("registering answers 303 with an HttpOnly, SameSite=Lax session cookie
   });
 });
 
-Deno.test("the session cookie is Secure when PUBLIC_URL is https", async () => {
+Deno.test("the session cookie is Secure and __Host- prefixed when PUBLIC_URL is https", async () => {
   await withApp(async (t) => {
     const res = await t.app.request("/auth/register", {
       method: "POST",
@@ -43,7 +43,9 @@ Deno.test("the session cookie is Secure when PUBLIC_URL is https", async () => {
       body: new URLSearchParams({ email: "sec@example.test", password: PASSWORD }),
     });
     assert.equal((await drain(res)).status, 303);
-    const setCookie = res.headers.getSetCookie().find((c) => c.startsWith("imgpro_session="));
+    const setCookie = res.headers.getSetCookie().find((c) =>
+      c.startsWith("__Host-imgpro_session=")
+    );
     assert.match(setCookie ?? "", /;\s*Secure/i);
     assert.match(setCookie ?? "", /;\s*HttpOnly/i);
   }, { PUBLIC_URL: "https://img.test" });

@@ -40,6 +40,10 @@ export type AccountCommand =
   }
   | { type: "ReleaseStorage"; image_id: string; bytes: number };
 
+/** A key id is caller input: "constructor" or "toString" must not find Object's members. */
+const ownKey = (keys: Record<string, ApiKeyState>, id: string) =>
+  Object.hasOwn(keys, id) ? keys[id] : undefined;
+
 export const initialAccountState = (): AccountState => ({ status: "absent" });
 
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
@@ -65,7 +69,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
       };
     }
     case "ApiKeyRevoked": {
-      const key = state.keys[event.data.key_id];
+      const key = ownKey(state.keys, event.data.key_id);
       if (!key) return state;
       return {
         ...state,
@@ -115,7 +119,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       return [{ type: "ApiKeyCreated", data: command.data }];
     }
     case "RevokeApiKey": {
-      const key = state.keys[command.key_id];
+      const key = ownKey(state.keys, command.key_id);
       if (!key) {
         throw new DomainError(
           "not_found",

@@ -51,6 +51,19 @@ export class AccountService {
     const { vault, runtime } = this.deps;
     const account_id = nanoid(12).replaceAll(/[-_]/g, "x");
     const email_hmac = await vault.lookupHash(email);
+    // A taken address is refused before the costly password hash; the claim stream still
+    // settles two sign-ups racing for the same address.
+    const taken = await this.deps.readModels.index(accountReadModel, ["email", email_hmac], {
+      limit: 1,
+    });
+    if (taken.ids.length > 0) {
+      throw new DomainError(
+        "already_exists",
+        "An account with this e-mail address already exists.",
+        "email",
+        "Log in instead, or use another address.",
+      );
+    }
     const created_at = toUnixSeconds(this.deps.clock.now());
     const data = {
       account_id,

@@ -1,6 +1,13 @@
 import { randomToken, sha256Hex } from "../crypto.ts";
 
 export const SESSION_COOKIE = "imgpro_session";
+
+/**
+ * On https the cookie carries the `__Host-` prefix: browsers then refuse it unless it is Secure,
+ * host-only and for `/`, so a sibling subdomain cannot plant a session of its own choosing.
+ */
+export const sessionCookieName = (publicUrl: string) =>
+  publicUrl.startsWith("https:") ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 export const SESSION_TTL_MS = 30 * 86_400_000;
 const keyOf = (hash: string): Deno.KvKey => ["session", hash];
 

@@ -134,7 +134,10 @@ export function normaliseHostPort(entry: string): string | null {
     return null;
   }
   const port = Number(text.slice(text.lastIndexOf(":") + 1));
-  if (url.username || url.password || url.pathname !== "/" || port < 1 || port > 65535) {
+  if (
+    url.username || url.password || url.pathname !== "/" || url.search || url.hash ||
+    url.port !== (port === 80 ? "" : String(port)) || port < 1 || port > 65535
+  ) {
     return null;
   }
   return `${url.hostname}:${port}`;
@@ -187,6 +190,17 @@ export function checkUrl(raw: string | URL, allowHosts: ReadonlySet<string>): Ta
   return target;
 }
 
+const RULE_NOUN: Record<AddressRule, string> = {
+  loopback: "loopback",
+  private: "private",
+  link_local: "link-local",
+  multicast: "multicast",
+  broadcast: "broadcast",
+  reserved: "reserved",
+  documentation: "documentation",
+  ipv4_in_ipv6: "tunnelled IPv4",
+};
+
 /** The address rules, applied to every address a host name resolved to. */
 export function checkResolved(target: Target, addresses: string[]): void {
   if (target.allowListed) return;
@@ -196,7 +210,8 @@ export function checkResolved(target: Target, addresses: string[]): void {
       throw refuse(
         verdict.rule,
         target.url.href,
-        `${target.hostname} resolves to ${address}, ${verdict.reason}`,
+        // The address itself is not repeated: that would let anyone look up internal names.
+        `${target.hostname} resolves to a ${RULE_NOUN[verdict.rule]} address`,
       );
     }
   }

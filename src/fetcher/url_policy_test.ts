@@ -139,5 +139,25 @@ Deno.test("a name is refused when any one of its addresses is refused", () => {
   checkResolved(target, ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"]);
   const err = thrown(() => checkResolved(target, ["93.184.216.34", "10.0.0.7"]));
   assert.ok(err instanceof UrlNotAllowed && err.rule === "private", String(err));
-  assert.match(err.message, /images\.example\.com resolves to 10\.0\.0\.7/);
+  assert.match(err.message, /images\.example\.com resolves to a private address/);
+  // The address is not echoed: the importer must not be a way to look up internal names.
+  assert.doesNotMatch(err.message, /10\.0\.0\.7/);
+});
+
+Deno.test("IMPORT_ALLOW_HOSTS entries are exactly host:port, nothing hidden after the port", () => {
+  assert.equal(normaliseHostPort("127.0.0.1:8080"), "127.0.0.1:8080");
+  assert.equal(normaliseHostPort("Example.COM:443"), "example.com:443");
+  for (
+    const bad of [
+      "127.0.0.1:8080#:80",
+      "127.0.0.1:8080?:80",
+      "127.0.0.1:8080/:80",
+      "u@h:80",
+      "h",
+      "h:0",
+      "h:70000",
+    ]
+  ) {
+    assert.equal(normaliseHostPort(bad), null, bad);
+  }
 });

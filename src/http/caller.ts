@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { SESSION_COOKIE } from "../accounts/sessions.ts";
+import { sessionCookieName } from "../accounts/sessions.ts";
 import type { Config } from "../config.ts";
 import { hmacHex } from "../crypto.ts";
 import { registerUrl } from "../images/image_view.ts";
 import { AppError } from "./app_error.ts";
-import { clientIp } from "./client_ip.ts";
+import { clientIp, clientSubject } from "./client_ip.ts";
 import type { AppDeps } from "./types.ts";
 
 const READS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -47,7 +47,7 @@ export function callerMiddleware(
     // thousands of times a second and need not pay for the hash.
     const client = READS.has(c.req.method)
       ? ""
-      : await hmacHex(deps.secret, `ip:${clientIp(c, deps.config.trustProxy)}`);
+      : await hmacHex(deps.secret, `ip:${clientSubject(clientIp(c, deps.config.trustProxy))}`);
     const auth = c.req.header("authorization");
     if (auth !== undefined) {
       const token = /^Bearer\s+(\S+)\s*$/i.exec(auth)?.[1];
@@ -67,7 +67,7 @@ export function callerMiddleware(
       c.set("caller", { kind: "account", accountId, client, via: "key" });
       return await next();
     }
-    const session = getCookie(c, "__Host-" + SESSION_COOKIE) ?? getCookie(c, SESSION_COOKIE);
+    const session = getCookie(c, sessionCookieName(deps.config.publicUrl));
     const accountId =
       session && (!c.req.path.startsWith("/v1/") || sameOrigin(c, deps.config.publicUrl))
         ? await deps.sessions.accountOf(session)

@@ -5,8 +5,8 @@ import { AppError } from "./app_error.ts";
 import type { AppDeps, AppEnv } from "./types.ts";
 
 /**
- * Anonymous uploads and imports per client (SPEC §4): checked before the work, counted after a
- * 201 that created something (a replayed Idempotency-Key response is free).
+ * Anonymous uploads and imports per client (SPEC §4): a place is taken before the work, so a
+ * burst cannot pass the limit, and given back unless the request created an image.
  */
 export function anonIngestLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   const windows = [
@@ -16,21 +16,26 @@ export function anonIngestLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const caller = c.get("caller");
     if (caller.kind !== "anonymous" || c.req.method !== "POST") return await next();
-    const now = deps.clock.now();
-    const wait = await deps.rateLimiter.blockedFor("ingest", caller.client, windows, now);
-    if (wait > 0) {
+    const attempt = await deps.rateLimiter.reserve(
+      "ingest",
+      caller.client,
+      windows,
+      deps.clock.now(),
+    );
+    if (!attempt.ok) {
       throw new AppError(
         "rate_limited",
         `Anonymous limit reached: ${windows[0].limit} per hour, ${windows[1].limit} per day.`,
-        {
-          type: "wait",
-          seconds: wait,
-        },
+        { type: "wait", seconds: attempt.wait },
       );
     }
-    await next();
-    if (c.res.status === 201 && c.res.headers.get("Idempotent-Replayed") !== "true") {
-      await deps.rateLimiter.hit("ingest", caller.client, windows.map((w) => w.seconds), now);
+    try {
+      await next();
+    } finally {
+      // Only uploads that created an image count; a refusal or a replayed answer is free.
+      if (c.res.status !== 201 || c.res.headers.get("Idempotent-Replayed") === "true") {
+        await attempt.refund();
+      }
     }
   };
 }

@@ -24,6 +24,12 @@ const notFound = (id: string) =>
     type: "fix",
     hint: "Check the id; GET /v1/images lists yours.",
   });
+export const invalidCursor = () =>
+  new AppError("validation_error", "This cursor is not valid.", {
+    type: "fix",
+    field: "cursor",
+    hint: "Pass next_cursor from the previous page unchanged.",
+  });
 const gone = (id: string) =>
   new AppError("gone", `Image ${id} has expired or was deleted.`, {
     type: "fix",
@@ -58,6 +64,10 @@ export class ManageImages {
       reverse: true,
       limit: limit + 1,
       cursor,
+    }).catch((err) => {
+      // KV rejects a cursor it did not issue (or one from another list) with a TypeError.
+      if (cursor && err instanceof TypeError) throw invalidCursor();
+      throw err;
     });
     const ids = page.ids.slice(0, limit).map((id) => String(id[0]));
     const docs = await Promise.all(ids.map((id) => this.deps.queries.get(id)));
