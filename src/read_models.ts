@@ -5,8 +5,8 @@ import { type EventStore, initialGeneration, keys } from "./event_store/mod.ts";
 export class ReadModels {
   constructor(private readonly store: EventStore) {}
 
-  async #gen(p: Projection<unknown>) {
-    return (await this.store.generations()).value[p.name] ?? initialGeneration(p);
+  async #gen(p: Projection<unknown>, fresh = false) {
+    return (await this.store.generations(fresh)).value[p.name] ?? initialGeneration(p);
   }
 
   async doc<D>(p: Projection<D>, id: KeyPart[]): Promise<D | null> {
@@ -18,9 +18,11 @@ export class ReadModels {
   async index(
     p: Projection<unknown>,
     at: KeyPart[],
-    opts: { limit?: number; reverse?: boolean; cursor?: string; end?: KeyPart[] } = {},
+    opts: { limit?: number; reverse?: boolean; cursor?: string; end?: KeyPart[]; fresh?: boolean } =
+      {},
   ): Promise<{ ids: KeyPart[][]; cursor?: string }> {
-    const gen = await this.#gen(p);
+    // `fresh`: for decisions that destroy data, never trust a cached generation.
+    const gen = await this.#gen(p, opts.fresh);
     const selector = opts.end
       ? { start: keys.indexPrefix(p.name, gen, at), end: keys.indexPrefix(p.name, gen, opts.end) }
       : { prefix: keys.indexPrefix(p.name, gen, at) };

@@ -187,7 +187,13 @@ export class ActorRuntime {
     opts: SendOptions,
   ): Promise<TransactResult> {
     for (let i = 0; i < steps.length; i++) {
-      if (actors[i].head.versionstamp === null) await this.#catchUp(steps[i].stream, actors[i]);
+      const expect = steps[i].expectVersion;
+      // A precondition is judged against the stream, not this isolate's cached copy of it: a
+      // head that is unknown or disagrees with the caller's is refreshed first.
+      const stale = expect !== undefined && expect !== actors[i].head.version;
+      if (actors[i].head.versionstamp === null || stale) {
+        await this.#catchUp(steps[i].stream, actors[i]);
+      }
     }
     for (let attempt = 0; attempt <= this.options.maxRetries; attempt++) {
       const decided: DomainEventLike[][] = [];

@@ -18,6 +18,9 @@ console.log(
     `documents: ${report.documents}, differences: ${report.differences.length} ` +
     `(${seconds.toFixed(2)} s, ${Math.round(report.events / Math.max(seconds, 1e-6))} events/s)`,
 );
+if (report.inconclusive) {
+  console.log("inconclusive: events kept arriving during every pass; run it again when quieter");
+}
 if (report.applied) {
   console.log(`applied: projections now read from ${JSON.stringify(report.applied)}`);
 }

@@ -28,6 +28,7 @@ export type AppendResult =
 export type Upcaster = (event: StoredEvent) => StoredEvent;
 
 const LOG_PAGE = 500;
+const GENERATIONS_TTL_MS = 2_000;
 
 export type LogRecord = {
   at: number;
@@ -45,6 +46,7 @@ const INLINE_LOG_BYTES = 16 * 1024;
 
 export class EventStore {
   #gens: { value: Generations; versionstamp: string | null } | null = null;
+  #gensAt = 0;
 
   constructor(
     readonly kv: Deno.Kv,
@@ -52,10 +54,17 @@ export class EventStore {
     private readonly upcasters: Record<string, Upcaster> = {},
   ) {}
 
+  /**
+   * Which generation each projection lives in. Cached for a couple of seconds: after another
+   * process switches generations (`replay --apply`), readers follow within that time (the old
+   * generation is kept meanwhile), and appends notice at once because they check the key.
+   */
   async generations(refresh = false): Promise<{ value: Generations; versionstamp: string | null }> {
-    if (!this.#gens || refresh) {
+    const now = performance.now();
+    if (!this.#gens || refresh || now - this.#gensAt > GENERATIONS_TTL_MS) {
       const entry = await this.kv.get<Generations>(keys.projectionGens());
       this.#gens = { value: entry.value ?? {}, versionstamp: entry.versionstamp };
+      this.#gensAt = now;
     }
     return this.#gens;
   }

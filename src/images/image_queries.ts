@@ -53,7 +53,8 @@ export class ImageQueries {
   }
 
   isBlobReferenced = async (hash: string): Promise<boolean> => {
-    return (await this.readModels.index(imageReadModel, ["blob", hash], { limit: 1 })).ids.length >
+    return (await this.readModels.index(imageReadModel, ["blob", hash], { limit: 1, fresh: true }))
+      .ids.length >
       0;
   };
 }

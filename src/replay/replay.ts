@@ -11,6 +11,8 @@ export type ReplayReport = {
   documents: number;
   differences: Difference[];
   applied?: Generations;
+  /** The log kept moving through every pass: the differences may include commits in flight. */
+  inconclusive?: boolean;
 };
 
 type Docs = Map<string, { id: KeyPart[]; doc: unknown }>;
@@ -25,6 +27,21 @@ export async function replay(
   store: EventStore,
   opts: { apply?: boolean; now?: number; onProgress?: (events: number) => void } = {},
 ): Promise<ReplayReport> {
+  // A commit landing between the fold and the diff would show as a false difference: when the
+  // log moved during a pass, the pass is run again.
+  for (let attempt = 1;; attempt++) {
+    const pass = await rebuildAndDiff(store, opts);
+    const moved = (await store.kv.get(keys.logHead())).versionstamp !== pass.logHead.versionstamp;
+    if (!moved || attempt === MAX_PASSES) {
+      const report = { ...pass.report, ...(moved ? { inconclusive: true } : {}) };
+      return opts.apply ? await applyGeneration(store, pass, report, opts.now) : report;
+    }
+  }
+}
+
+const MAX_PASSES = 3;
+
+async function rebuildAndDiff(store: EventStore, opts: { onProgress?: (events: number) => void }) {
   const kv = store.kv;
   const logHead = await kv.get(keys.logHead());
   const gens = await store.generations(true);
@@ -52,33 +69,51 @@ export async function replay(
     differences.push(...await diff(kv, p, gen, docs));
   }
   const report: ReplayReport = { commits, streams: streams.size, events, documents, differences };
-  if (!opts.apply) return report;
+  return { report, logHead, gens, rebuilt };
+}
 
+async function applyGeneration(
+  store: EventStore,
+  pass: Awaited<ReturnType<typeof rebuildAndDiff>>,
+  report: ReplayReport,
+  now = Date.now(),
+): Promise<ReplayReport> {
+  const { kv } = store;
+  const { gens, rebuilt, logHead } = pass;
   const next: Generations = { ...gens.value };
-  const suffix = (opts.now ?? Date.now()).toString(36);
+  const suffix = now.toString(36);
   for (const p of store.projections) {
     next[p.name] = `${initialGeneration(p)}-${suffix}`;
     await writeGeneration(kv, p, next[p.name], rebuilt.get(p.name)!);
   }
   // Switch only if no event landed since we read the log; otherwise the new generation would
   // miss it. Appends check the generations key, so none can land in the old one afterwards.
+  const previous = await kv.get<Generations>(PREVIOUS_GENERATIONS);
+  const replaced: Generations = Object.fromEntries(
+    store.projections.map((p) => [p.name, gens.value[p.name] ?? initialGeneration(p)]),
+  );
   const res = await kv.atomic().check(logHead).check({
     key: keys.projectionGens(),
     versionstamp: gens.versionstamp,
-  }).set(keys.projectionGens(), next).commit();
+  }).set(keys.projectionGens(), next).set(PREVIOUS_GENERATIONS, replaced).commit();
   if (!res.ok) {
     for (const p of store.projections) {
       await deletePrefix(kv, keys.generation(p.name, next[p.name]));
     }
     throw new Error("events were appended during the replay; run it again");
   }
+  // The generation just replaced stays until the next switch: other processes may read it for
+  // the couple of seconds their cached generation lives. The one before it goes now.
   for (const p of store.projections) {
-    const old = gens.value[p.name] ?? initialGeneration(p);
-    if (old !== next[p.name]) await deletePrefix(kv, keys.generation(p.name, old));
+    const stale = previous.value?.[p.name];
+    const kept = new Set([next[p.name], replaced[p.name]]);
+    if (stale && !kept.has(stale)) await deletePrefix(kv, keys.generation(p.name, stale));
   }
   await store.generations(true);
   return { ...report, applied: next };
 }
+
+const PREVIOUS_GENERATIONS: Deno.KvKey = ["meta", "projection_gens_previous"];
 
 async function diff(
   kv: Deno.Kv,
