@@ -6,6 +6,7 @@ import { verifyUpgrade } from "../src/accounts/upgrade_links.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { formatBytes } from "../src/format_bytes.ts";
 import { AppError } from "../src/http/app_error.ts";
+import { wellFormedDeleteLink } from "../src/images/manage_images.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
 import { errorResponses } from "./schemas.ts";
@@ -84,7 +85,10 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   });
 
   const deleteTarget = async (c: Context<AppEnv>) => {
-    const doc = await deps.images.tokenMatches(c.req.param("id") ?? "", c.req.param("token") ?? "");
+    const id = c.req.param("id") ?? "";
+    const token = c.req.param("token") ?? "";
+    // A malformed id or token is not found without a lookup (a 3 KB id is not a valid KV key).
+    const doc = wellFormedDeleteLink(id, token) ? await deps.images.tokenMatches(id, token) : null;
     if (!doc) {
       throw new AppError("not_found", "This delete link is not valid.", {
         type: "fix",

@@ -63,9 +63,21 @@ function startSession(c: Context, deps: AppDeps, token: string) {
   });
 }
 
+/** The posted form, or null when the body is not a readable form (parseBody throws a TypeError). */
 async function readForm(c: Context) {
-  const body = await c.req.parseBody();
+  let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+  try {
+    body = await c.req.parseBody();
+  } catch {
+    return null;
+  }
   return { email: String(body.email ?? ""), password: String(body.password ?? "") };
+}
+
+/** A body that is not a form at all is the client's fault: the form again, with 400. */
+function unreadable(c: Context, mode: "register" | "login") {
+  const error = "The form could not be read. Fill it in and send it again.";
+  return c.html(page(<AuthForm mode={mode} error={error} />), 400);
 }
 
 function reserveAuthAttempt(c: Context<AppEnv>, deps: AppDeps) {
@@ -85,6 +97,7 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/auth/register", (c) => c.html(page(<AuthForm mode="register" />)));
   app.post("/auth/register", async (c) => {
     const form = await readForm(c);
+    if (!form) return unreadable(c, "register");
     const parsed = Credentials.safeParse(form);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -122,6 +135,7 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/auth/login", (c) => c.html(page(<AuthForm mode="login" />)));
   app.post("/auth/login", async (c) => {
     const form = await readForm(c);
+    if (!form) return unreadable(c, "login");
     const attempt = await reserveAuthAttempt(c, deps);
     if (!attempt.ok) return tooMany(c, "login", form.email, attempt.wait);
     const accountId = await deps.accounts.verifyLogin(form.email, form.password);

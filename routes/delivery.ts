@@ -19,17 +19,19 @@ const EXT_ALIASES: Record<string, string> = { jpeg: "jpg" };
 const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 // Declared for the OpenAPI document only: parseTransformQuery validates, so that a bad value is
-// a 400 invalid_transform naming the parameter rather than a generic validation error.
+// a 400 invalid_transform naming the parameter rather than a generic validation error. A
+// repeated parameter reaches the route's validator as an array; it is let through (documented
+// as the string it must be) so that parseTransformQuery's own check refuses it by name.
+const queryParam = (description: string) =>
+  z.preprocess(
+    (v) => Array.isArray(v) ? String(v[0]) : v,
+    z.string().optional().openapi({ description }),
+  );
 const TransformQuery = z.object({
   ...Object.fromEntries(
-    Object.entries(ALLOWED).map(([name, allowed]) => [
-      name,
-      z.string().optional().openapi({ description: allowed }),
-    ]),
+    Object.entries(ALLOWED).map(([name, allowed]) => [name, queryParam(allowed)]),
   ),
-  sig: z.string().optional().openapi({
-    description: "HMAC signature; required with w, h, fit, gravity or dpr",
-  }),
+  sig: queryParam("HMAC signature; required with w, h, fit, gravity or dpr"),
 });
 
 const route = createRoute({

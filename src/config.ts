@@ -56,6 +56,7 @@ const EnvSchema = z.object({
   TRANSFORM_QUEUE: int(0).default(8),
   INGEST_CONCURRENCY: int(1).default(2),
   INGEST_QUEUE: int(0).default(32),
+  UPLOAD_BODY_TIMEOUT_MS: int(100).max(600_000).default(30_000),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -91,7 +92,12 @@ export type Config = {
    * Uploads and imports processed at once; later ones wait (their bodies unread) or, past the
    * queue, get 503. Each 20 MB upload needs ~120 MB while it is decoded and stored.
    */
-  ingest: { concurrency: number; queue: number };
+  ingest: {
+    concurrency: number;
+    queue: number;
+    /** Inside a slot, the whole request body must arrive within this, or 422 and the slot frees. */
+    bodyTimeoutMs: number;
+  };
   transforms: {
     /** Bytes all cached variants may occupy before the least recently used are evicted. */
     cacheBytes: number;
@@ -137,7 +143,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       svgMaxBytes: e.SVG_MAX_BYTES,
     },
     actorIdleMs: e.ACTOR_IDLE_MS,
-    ingest: { concurrency: e.INGEST_CONCURRENCY, queue: e.INGEST_QUEUE },
+    ingest: {
+      concurrency: e.INGEST_CONCURRENCY,
+      queue: e.INGEST_QUEUE,
+      bodyTimeoutMs: e.UPLOAD_BODY_TIMEOUT_MS,
+    },
     transforms: {
       cacheBytes: e.VARIANT_CACHE_BYTES,
       concurrency: e.TRANSFORM_CONCURRENCY,

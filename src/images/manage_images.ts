@@ -7,7 +7,7 @@ import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import { AppError } from "../http/app_error.ts";
-import type { IdGenerator } from "../ids.ts";
+import { type IdGenerator, IMAGE_ID } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import { endImage, type EndImageDeps } from "./end_image.ts";
 import { type ImageObject, imageObject, isLive } from "./image_view.ts";
@@ -18,6 +18,13 @@ export type OwnerImage = ImageObject & {
   frames: number;
   version: number;
 };
+
+/** The delete token is `randomToken(24)`: 32 base64url characters; a little slack either way. */
+const DELETE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** A delete_url whose id or token cannot be one of ours is simply not found, without a lookup. */
+export const wellFormedDeleteLink = (id: string, token: string) =>
+  IMAGE_ID.test(id) && DELETE_TOKEN.test(token);
 
 const notFound = (id: string) =>
   new AppError("not_found", `No image with id ${id}.`, {
@@ -120,6 +127,7 @@ export class ManageImages {
 
   /** The anonymous uploader's delete_url: the token is compared by hash, timing-safely. */
   async deleteWithToken(id: string, token: string): Promise<void> {
+    if (!wellFormedDeleteLink(id, token)) throw notFound(id.slice(0, 10));
     const doc = await this.deps.queries.get(id);
     const hash = await sha256Hex(token);
     if (!doc || !doc.delete_token_hash || !timingSafeEqual(hash, doc.delete_token_hash)) {
@@ -131,6 +139,8 @@ export class ManageImages {
   }
 
   async tokenMatches(id: string, token: string): Promise<ImageDoc | null> {
+    // Checked before any read: an id over 2 KB is a KV key the store refuses with a throw.
+    if (!wellFormedDeleteLink(id, token)) return null;
     const doc = await this.deps.queries.get(id);
     if (!doc?.delete_token_hash) return null;
     return timingSafeEqual(await sha256Hex(token), doc.delete_token_hash) ? doc : null;

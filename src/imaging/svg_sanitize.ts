@@ -27,6 +27,13 @@ const ANIMATIONS = new Set(["set", "animate", "animatemotion", "animatetransform
 // its own scripts) is not kept.
 const SAFE_DATA_URL = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]*$/i;
 
+/**
+ * Deepest element nesting kept. saxes resolves namespaces by walking the open elements, so its
+ * cost grows with depth squared (100,000 levels blocked the event loop for minutes); real
+ * drawings stay far below this, and resvg refuses much deeper trees anyway.
+ */
+export const MAX_SVG_DEPTH = 256;
+
 export class SvgError extends Error {}
 
 /**
@@ -47,6 +54,10 @@ export function sanitizeSvg(source: string): string {
   const parser = new SaxesParser({ xmlns: true, position: true });
 
   parser.on("opentag", (tag) => {
+    // Checked before anything else, so saxes never goes more than one level deeper.
+    if (stack.length >= MAX_SVG_DEPTH) {
+      throw new SvgError(`its elements are nested more than ${MAX_SVG_DEPTH} levels deep`);
+    }
     if (!rootSeen) {
       rootSeen = true;
       if (tag.local !== "svg" || (tag.uri !== SVG_NS && tag.uri !== "")) {

@@ -17,10 +17,32 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
   body: JSON.stringify(body),
 });
 
-const idempotency = (args: Args): Record<string, string> =>
-  typeof args.idempotency_key === "string" ? { "idempotency-key": args.idempotency_key } : {};
+/**
+ * The key travels as the Idempotency-Key header, which cannot hold a newline or a character
+ * beyond Latin-1 (Headers throws a TypeError). Printable ASCII keeps it the same on every hop,
+ * so anything else is refused with the envelope the route uses for a bad key.
+ */
+const IDEMPOTENCY_KEY = /^[\x21-\x7e](?:[\x20-\x7e]{0,253}[\x21-\x7e])?$/;
 
-const path = (id: unknown) => `/v1/images/${encodeURIComponent(String(id))}`;
+function idempotency(args: Args): Record<string, string> {
+  const key = args.idempotency_key;
+  if (typeof key !== "string") return {};
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw fixError(
+      "validation_error",
+      "idempotency_key must be 1 to 255 printable ASCII characters.",
+      "Use a UUID.",
+      "idempotency_key",
+    );
+  }
+  return { "idempotency-key": key };
+}
+
+/**
+ * encodeURIComponent throws a URIError on a lone surrogate; made well-formed (U+FFFD), the id
+ * reaches the route, which refuses it with the same envelope as over HTTP.
+ */
+const path = (id: unknown) => `/v1/images/${encodeURIComponent(String(id).toWellFormed())}`;
 
 /** Strict, so that a typo is refused rather than stored as something else. */
 function decodeData(data: string): Uint8Array<ArrayBuffer> {

@@ -71,6 +71,7 @@ export async function runPipeline(
   source: Source,
   p: TransformParams,
   format: OutputFormat,
+  limits: PipelineLimits = { maxPixels: DEFAULT_MAX_PIXELS },
 ): Promise<Output> {
   const orientation = orientationOf(source);
   // A JPEG whose pixels stay as they are keeps its compressed data: only metadata changes.
@@ -84,7 +85,7 @@ export async function runPipeline(
   const oriented = orientedSize(source.width, source.height, p);
   const plan = planGeometry(oriented.width, oriented.height, p);
   const frames = await decodeSource(source.bytes, source.format, {
-    atLeast: decodeTarget(source, plan, oriented, orientation),
+    atLeast: decodeTarget(source, plan, oriented, orientation, limits.maxPixels),
     allFrames: source.format === "gif" && format === "gif" && source.frames > 1,
   });
   const lut = isIdentityTone(p) ? null : toneLut(p);
@@ -94,13 +95,21 @@ export async function runPipeline(
     let img: Rgba = orient(frame, orientation);
     if (p.flip) img = flip(img, p.flip);
     if (p.rotate) img = rotate(img, p.rotate);
-    if (plan.resize) img = resize(img, plan.resize.width, plan.resize.height);
+    // The plan is in oriented source pixels; a JPEG decoded smaller, or an SVG rasterised at
+    // another size, scales it.
+    const fx = img.width / oriented.width, fy = img.height / oriented.height;
     if (plan.crop) {
+      const width = Math.max(1, Math.round(plan.crop.width * fx));
+      const height = Math.max(1, Math.round(plan.crop.height * fy));
       // One offset for every frame, so an animation does not jitter.
       cropAt ??= plan.crop.auto
-        ? autoCropOffset(img, plan.crop.width, plan.crop.height)
-        : [plan.crop.x, plan.crop.y];
-      img = crop(img, { ...plan.crop, x: cropAt[0], y: cropAt[1] });
+        ? autoCropOffset(img, width, height)
+        : [Math.round(plan.crop.x * fx), Math.round(plan.crop.y * fy)];
+      img = crop(img, { x: cropAt[0], y: cropAt[1], width, height });
+    }
+    const want = plan.pad ?? plan;
+    if (img.width !== want.width || img.height !== want.height) {
+      img = resize(img, want.width, want.height);
     }
     if (plan.pad) {
       const { x, y, canvasWidth, canvasHeight } = plan.pad;
@@ -124,22 +133,49 @@ export async function runPipeline(
 
 const size = (s: Source) => ({ width: s.width, height: s.height });
 
+/** The default MAX_PIXELS: the most pixels any working image of a transform may have. */
+export const DEFAULT_MAX_PIXELS = 50_000_000;
+
+export type PipelineLimits = { maxPixels: number };
+
+/**
+ * An SVG is rasterised whole and then cropped, so a thin window of a long drawing would make a
+ * large raster. It gets at most this many times the output's pixels (and never more than
+ * maxPixels); beyond that the window is rasterised smaller and enlarged, which only shows on
+ * extreme shapes.
+ */
+const SVG_RASTER_BUDGET = 16;
+
 /**
  * The size to decode at, in stored orientation. A JPEG decoder then scales in the DCT; an SVG
- * is rasterised at it. Null means full size.
+ * is rasterised at it (within SVG_RASTER_BUDGET). Null means full size.
  */
 function decodeTarget(
   source: Source,
   plan: GeometryPlan,
   oriented: { width: number; height: number },
   orientation: number,
+  maxPixels: number,
 ): { width: number; height: number } | undefined {
   if (!plan.resize) return undefined;
-  const s = Math.max(plan.resize.width / oriented.width, plan.resize.height / oriented.height);
+  const window = plan.crop ?? oriented;
+  let s = Math.max(plan.resize.width / window.width, plan.resize.height / window.height);
   if (s >= 1 && source.format !== "svg") return undefined;
   const swap = swapsAxes(orientation);
   const storedW = swap ? source.height : source.width;
   const storedH = swap ? source.width : source.height;
+  if (source.format === "svg") {
+    const budget = Math.min(maxPixels, SVG_RASTER_BUDGET * plan.resize.width * plan.resize.height);
+    const area = storedW * s * storedH * s;
+    if (area > budget) {
+      s *= Math.sqrt(budget / area);
+      // Never below one pixel a side (the rasteriser clamps the same way).
+      return {
+        width: Math.max(1, Math.floor(storedW * s)),
+        height: Math.max(1, Math.floor(storedH * s)),
+      };
+    }
+  }
   return { width: Math.ceil(storedW * s), height: Math.ceil(storedH * s) };
 }
 

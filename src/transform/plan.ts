@@ -6,15 +6,19 @@ const SHORT_SIDE = { s: 320, m: 640, l: 1080 } as const;
 const SOCIAL = { width: 1200, height: 630 };
 
 /**
- * What the resize/crop step will do, worked out from sizes alone (no pixels), so the viewer
+ * What the crop/resize step will do, worked out from sizes alone (no pixels), so the viewer
  * page can state the output size without running the pipeline. Coordinates are in the
  * orientation after EXIF, flip and rotate.
+ *
+ * The crop comes first, in source coordinates, and only the window is resampled: no working
+ * image is ever larger than the source or the output. (Resizing first made a 1x4000 image a
+ * 1200x4,800,000 one on its way to a 1200x630 card.)
  */
 export type GeometryPlan = {
-  /** Resample to this size first; null keeps the size. */
-  resize: { width: number; height: number } | null;
-  /** Then cut this rectangle out of the resized image; `auto` finds its offset from content. */
+  /** Cut this rectangle out of the source first; `auto` finds its offset from content. */
   crop: (Rect & { auto: boolean }) | null;
+  /** Then resample (the window, or the whole image) to this size; null keeps the size. */
+  resize: { width: number; height: number } | null;
   /** Then place the image on a transparent canvas of this size. */
   pad: (Rect & { canvasWidth: number; canvasHeight: number }) | null;
   width: number;
@@ -67,10 +71,10 @@ export function planGeometry(W: number, H: number, p: TransformParams): Geometry
 }
 
 function scaled(W: number, H: number, s: number): GeometryPlan {
-  if (s === 1) return { resize: null, crop: null, pad: null, width: W, height: H };
+  if (s === 1) return { crop: null, resize: null, pad: null, width: W, height: H };
   const width = Math.max(1, Math.round(W * s));
   const height = Math.max(1, Math.round(H * s));
-  return { resize: { width, height }, crop: null, pad: null, width, height };
+  return { crop: null, resize: { width, height }, pad: null, width, height };
 }
 
 /** Fills tw×th and cuts the excess; without `grow` an image is never enlarged to do so. */
@@ -84,14 +88,17 @@ function cover(
 ): GeometryPlan {
   let s = Math.max(tw / W, th / H);
   if (!grow) s = Math.min(1, s);
-  const rw = Math.max(1, Math.round(W * s)), rh = Math.max(1, Math.round(H * s));
-  const width = Math.min(tw, rw), height = Math.min(th, rh);
-  const [x, y] = place(rw - width, rh - height, gravity, width, height, rw, rh);
-  const resize = rw === W && rh === H ? null : { width: rw, height: rh };
-  const crop = width === rw && height === rh
+  const width = Math.min(tw, Math.max(1, Math.round(W * s)));
+  const height = Math.min(th, Math.max(1, Math.round(H * s)));
+  // The window that becomes the output, in source pixels (at least one of them).
+  const cw = Math.min(W, Math.max(1, Math.round(width / s)));
+  const ch = Math.min(H, Math.max(1, Math.round(height / s)));
+  const [x, y] = place(W - cw, H - ch, gravity, cw, ch, W, H);
+  const crop = cw === W && ch === H
     ? null
-    : { x, y, width, height, auto: gravity?.kind === "auto" };
-  return { resize, crop, pad: null, width, height };
+    : { x, y, width: cw, height: ch, auto: gravity?.kind === "auto" };
+  const resize = cw === width && ch === height ? null : { width, height };
+  return { crop, resize, pad: null, width, height };
 }
 
 /**

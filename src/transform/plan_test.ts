@@ -34,15 +34,29 @@ Deno.test("cover crops where gravity says", () => {
     const c = planGeometry(600, 400, { w: 200, h: 200, fit: "cover", gravity: g }).crop!;
     return [c.x, c.y];
   };
-  assert.deepEqual(at(undefined), [50, 0]); // resized to 300x200, centred
+  // In source pixels: a 400x400 window of the 600x400 image, then resized to 200x200.
+  assert.deepEqual(at(undefined), [100, 0]); // centred
   assert.deepEqual(at({ kind: "side", side: "left" }), [0, 0]);
-  assert.deepEqual(at({ kind: "side", side: "right" }), [100, 0]);
+  assert.deepEqual(at({ kind: "side", side: "right" }), [200, 0]);
   assert.deepEqual(at({ kind: "point", x: 0, y: 0 }), [0, 0]);
-  assert.deepEqual(at({ kind: "point", x: 0.75, y: 0.5 }), [100, 0]);
+  assert.deepEqual(at({ kind: "point", x: 0.75, y: 0.5 }), [200, 0]);
   assert.equal(
     planGeometry(600, 400, { w: 200, h: 200, fit: "cover", gravity: { kind: "auto" } }).crop!.auto,
     true,
   );
+});
+
+Deno.test("cover crops in source pixels first, so no working image outgrows source or output", () => {
+  const plan = planGeometry(1, 4000, { size: "social" });
+  assert.deepEqual(plan.crop, { x: 0, y: 2000, width: 1, height: 1, auto: false });
+  assert.deepEqual(plan.resize, { width: 1200, height: 630 });
+  const wide = planGeometry(3640, 2400, { size: "social" });
+  assert.deepEqual(wide.crop, { x: 0, y: 245, width: 3640, height: 1911, auto: false });
+  assert.deepEqual(wide.resize, { width: 1200, height: 630 });
+  // fit=crop never enlarges: the window is the output.
+  const crop = planGeometry(600, 400, { w: 900, h: 300, fit: "crop" });
+  assert.deepEqual(crop.crop, { x: 0, y: 50, width: 600, height: 300, auto: false });
+  assert.equal(crop.resize, null);
 });
 
 Deno.test("rotate by a quarter swaps the output's sides", () => {

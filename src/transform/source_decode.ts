@@ -44,14 +44,25 @@ function still(img: { width: number; height: number; data: Uint8Array | Uint8Cla
 }
 
 async function rasterise(
-  svg: Uint8Array,
+  bytes: Uint8Array,
   atLeast?: { width: number; height: number },
 ): Promise<DecodedFrame> {
   const Resvg = await loadResvg();
+  let svg: Uint8Array | string = bytes;
   const probe = new Resvg(svg, { font: { loadSystemFonts: false } });
-  const intrinsic = { width: probe.width, height: probe.height };
+  let intrinsic = { width: probe.width, height: probe.height };
   probe.free();
-  // Zoom so that both sides reach what the pipeline needs; it then only ever shrinks.
+  // Ingest stores each side as max(1, round(side)); a side under half a pixel would render as
+  // zero ("Target size is zero"), so the drawing is stretched to that stored size instead.
+  const stored = {
+    width: Math.max(1, Math.round(intrinsic.width)),
+    height: Math.max(1, Math.round(intrinsic.height)),
+  };
+  if (Math.round(intrinsic.width) < 1 || Math.round(intrinsic.height) < 1) {
+    svg = withRootSize(new TextDecoder().decode(bytes), stored, intrinsic);
+    intrinsic = stored;
+  }
+  // Zoom so that both sides reach what the pipeline asks for (see pipeline's decodeTarget).
   const zoom = atLeast
     ? Math.max(atLeast.width / intrinsic.width, atLeast.height / intrinsic.height)
     : 1;
@@ -71,4 +82,23 @@ async function rasterise(
   } finally {
     tree.free();
   }
+}
+
+/**
+ * The sanitised SVG (whose text starts with the root's start tag, attributes quoted with `"`)
+ * with the root sized `size` and its drawing stretched to fill it.
+ */
+function withRootSize(
+  svg: string,
+  size: { width: number; height: number },
+  intrinsic: { width: number; height: number },
+): string {
+  return svg.replace(/^<([^\s/>]+)([^>]*?)(\/?)>/, (_tag, name, attrs: string, close) => {
+    const viewBox = / viewBox="/.test(attrs)
+      ? ""
+      : ` viewBox="0 0 ${intrinsic.width} ${intrinsic.height}"`;
+    const kept = attrs.replace(/ (width|height|preserveAspectRatio)="[^"]*"/g, "");
+    return `<${name}${kept}${viewBox} width="${size.width}" height="${size.height}" ` +
+      `preserveAspectRatio="none"${close}>`;
+  });
 }

@@ -68,9 +68,13 @@ export class TransformService {
     const effective = { ...p, format: format === stored ? undefined : format as OutputFormat };
     const key = canonicalString(effective);
     const { width, height } = outputSize(doc.width, doc.height, p);
-    this.#checkLimits(doc, width, height, format);
     const original = format === stored && !touchesPixels(p) &&
       (doc.format !== "jpeg" || p.metadata === "keep");
+    // The pixel limits bound the work and memory of making a rendition. The stored original
+    // served as it is makes no pixels, so they do not apply to it: an SVG (accepted at any
+    // intrinsic size, as ingest rasterises nothing) is always served at its own link, while
+    // any raster rendition of it is still refused beyond the limits.
+    if (!original) this.#checkLimits(doc, width, height, format);
     return {
       format,
       mime: format === "svg" ? "image/svg+xml" : FORMAT_MIME[format],
@@ -103,6 +107,7 @@ export class TransformService {
             },
             p,
             format,
+            { maxPixels: this.deps.limits.maxPixels },
           );
           return {
             bytes: out.bytes,
@@ -135,7 +140,15 @@ export class TransformService {
   #checkLimits(doc: ImageDoc, width: number, height: number, format: string) {
     const { maxPixels, maxAnimationPixels } = this.deps.limits;
     const frames = doc.format === "gif" && format === "gif" ? doc.frames : 1;
-    if (width * height > maxPixels || frames * width * height > maxAnimationPixels) {
+    // An SVG is rasterised at least one pixel on its short side: its aspect ratio is the
+    // smallest raster it can make (see pipeline's decodeTarget).
+    const thinnest = doc.format === "svg"
+      ? Math.ceil(Math.max(doc.width / doc.height, doc.height / doc.width))
+      : 0;
+    if (
+      width * height > maxPixels || frames * width * height > maxAnimationPixels ||
+      thinnest > maxPixels
+    ) {
       throw new AppError(
         "invalid_transform",
         `The result would be ${width}x${height} pixels${
