@@ -114,7 +114,7 @@ Deno.test("fuzz: every /openapi.json route, every method, real and malformed pat
     const doc = (await (await t.app.request("/openapi.json")).json()) as OpenApi;
     const templates = Object.keys(doc.paths);
     assert.ok(templates.length >= 15, `the document lists the routes: ${templates}`);
-    // Malformed values stay under KV's 2 KiB key limit here; longer ids have their BUG test.
+    // Malformed values stay under KV's 2 KiB key limit here; longer ids have their own `fixed:` test.
     const values: Record<string, string[]> = {
       id: [
         w.id,
