@@ -39,7 +39,15 @@ Deno.test("fixed: login rate limit: concurrent guesses all pass the check, so th
       wrongChecked <= 3,
       `${wrongChecked} wrong passwords were checked against a limit of 3 (${statuses})`,
     );
-    assert.notEqual(statuses[20], 303, "the 21st guess of one burst must not log in");
+    // Which requests of a burst get the places is not ordered, so the right password may be one of
+    // them (a success gives its place back); every request beyond the places is refused.
+    const refused = statuses.filter((s) => s === 429).length;
+    assert.equal(
+      wrongChecked + refused + statuses.filter((s) => s === 303).length,
+      21,
+      `${statuses}`,
+    );
+    assert.ok(refused >= 17, `${refused} refused (${statuses})`);
   }, { LOGIN_FAILURES_PER_15_MIN: "3" });
 });
 
