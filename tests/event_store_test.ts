@@ -197,3 +197,51 @@ Deno.test("the largest event the schemas allow fits in KV, and the limit checker
   const many = Array.from({ length: 1001 }, (_, i) => ({ type: "delete" as const, key: ["k", i] }));
   assert.throws(() => assertWithinLimits(1, many), KvLimitError);
 });
+
+Deno.test("a writer's cached documents never hide another writer's change to the stream", async () => {
+  using s = await memoryStore();
+  const { EventStore } = await import("../src/event_store/mod.ts");
+  const a = s.store;
+  const b = new EventStore(s.kv, s.store.projections);
+  const id = "docc000001";
+  const stream = `image-${id}`;
+  const change = (type: string, data: Record<string, unknown>) => ({
+    type,
+    schema: 1,
+    data: { id, ...data },
+  });
+  assert.ok(
+    (await a.append({ writes: [{ stream, expected: FRESH, events: [ev(id)] }], meta: META })).ok,
+  );
+  // a now holds the document in its cache; b changes the stream behind its back.
+  assert.ok(
+    (await b.append({
+      writes: [{
+        stream,
+        expected: await b.head(stream),
+        events: [change("CaptionChanged", { caption: "by b" })],
+      }],
+      meta: META,
+    })).ok,
+  );
+  assert.ok(
+    (await a.append({
+      writes: [{
+        stream,
+        expected: await a.head(stream),
+        events: [change("MetadataChanged", { metadata: { by: "a" } })],
+      }],
+      meta: META,
+    })).ok,
+  );
+  const doc = (await s.kv.get<{ caption?: string; metadata?: unknown; version: number }>(
+    keys.doc("images", "v1", [id]),
+  )).value!;
+  assert.equal(doc.caption, "by b");
+  assert.deepEqual(doc.metadata, { by: "a" });
+  assert.equal(doc.version, 3);
+  assert.deepEqual(
+    (await import("../src/replay/replay.ts").then((m) => m.replay(a))).differences,
+    [],
+  );
+});

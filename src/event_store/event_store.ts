@@ -2,7 +2,7 @@ import type { EventMeta, StoredEvent } from "../../domain/event_envelope.ts";
 import type { Projection } from "../../projections/mod.ts";
 import { keys } from "./keys.ts";
 import { assertWithinLimits, type Mutation, valueSize } from "./kv_limits.ts";
-import { type Generations, planProjectionWrites } from "./projection_writer.ts";
+import { DocCache, type Generations, planProjectionWrites } from "./projection_writer.ts";
 
 export type NewEvent = { type: string; data: unknown; schema: number };
 
@@ -47,6 +47,7 @@ const INLINE_LOG_BYTES = 16 * 1024;
 export class EventStore {
   #gens: { value: Generations; versionstamp: string | null } | null = null;
   #gensAt = 0;
+  readonly #docs = new DocCache();
 
   constructor(
     readonly kv: Deno.Kv,
@@ -105,7 +106,18 @@ export class EventStore {
       heads[w.stream] = { version, versionstamp: null };
     }
     if (valueSize(stored) <= INLINE_LOG_BYTES) log.events = stored;
-    mutations.push(...await planProjectionWrites(this.kv, this.projections, gens.value, stored));
+    const expectedHeads = new Map(
+      req.writes.map((w) => [w.stream, w.expected.version === 0 ? null : w.expected.versionstamp]),
+    );
+    const planned = await planProjectionWrites(
+      this.kv,
+      this.projections,
+      gens.value,
+      stored,
+      expectedHeads,
+      this.#docs,
+    );
+    mutations.push(...planned.mutations);
     mutations.push({ type: "set", key: keys.logHead(), value: { at: req.meta.at } });
     if (req.idempotency) {
       mutations.push({
@@ -142,6 +154,7 @@ export class EventStore {
     const res = await op.commit();
     if (res.ok) {
       for (const h of Object.values(heads)) h.versionstamp = res.versionstamp;
+      for (const d of planned.docs) this.#docs.set(d.key, d.doc, res.versionstamp);
       return { ok: true, versionstamp: res.versionstamp, events: stored, heads };
     }
     if (req.idempotency && (await this.kv.get(keys.command(req.idempotency.key))).value !== null) {
