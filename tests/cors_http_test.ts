@@ -36,3 +36,18 @@ Deno.test("API answers and image bytes are readable from other origins", async (
     await bytes.body?.cancel();
   });
 });
+
+Deno.test("pages carry the page security headers; image bytes carry their own short set", async () => {
+  await withApp(async (t) => {
+    const image = await uploadOk(t, await fixture("rocket.jpg"), "rocket.jpg");
+    const html = await t.app.request(`/${image.id}`, { headers: { accept: "text/html" } });
+    assert.equal(html.headers.get("x-frame-options"), "SAMEORIGIN");
+    assert.ok(html.headers.get("strict-transport-security"));
+    await html.body?.cancel();
+    const bytes = await t.app.request(`/${image.id}.jpg`);
+    assert.equal(bytes.headers.get("x-content-type-options"), "nosniff");
+    assert.match(bytes.headers.get("content-security-policy") ?? "", /sandbox/);
+    assert.equal(bytes.headers.get("x-frame-options"), null);
+    await bytes.body?.cancel();
+  });
+});
