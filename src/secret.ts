@@ -15,5 +15,3 @@ export async function resolveSecret(kv: Deno.Kv, configured: string | undefined)
   if (res.ok) return fresh;
   return (await kv.get<string>(SECRET_KEY)).value!;
 }
-
-export { hmacHex } from "./crypto.ts";

@@ -29,5 +29,3 @@ export const TOUCH_WINDOW_MS = 60_000;
 
 export type StoredBlob = { hash: string; size: number; guards: Deno.AtomicCheck[] };
 export type BlobInfo = { hash: string; size: number };
-
-export { sha256Hex } from "../crypto.ts";

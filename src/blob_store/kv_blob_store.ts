@@ -1,6 +1,7 @@
 import { nanoid } from "nanoid";
 import type { BlobInfo, BlobStore, StoredBlob } from "./blob_store.ts";
-import { sha256Hex, TOUCH_WINDOW_MS } from "./blob_store.ts";
+import { sha256Hex } from "../crypto.ts";
+import { TOUCH_WINDOW_MS } from "./blob_store.ts";
 
 export const CHUNK_BYTES = 60 * 1024;
 // 12 chunks ≈ 720 KiB stays under KV's 800 KiB per atomic.

@@ -7,7 +7,8 @@ import { type ActorRuntime, GuardFailedError, type TransactStep } from "../actor
 import { openText, randomToken, sealText } from "../crypto.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { quotaError } from "../accounts/quota_error.ts";
-import { type BlobStore, sha256Hex } from "../blob_store/mod.ts";
+import type { BlobStore } from "../blob_store/mod.ts";
+import { sha256Hex } from "../crypto.ts";
 import type { Clock } from "../clock.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";

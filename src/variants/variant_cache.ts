@@ -1,4 +1,5 @@
-import { type BlobStore, sha256Hex } from "../blob_store/mod.ts";
+import type { BlobStore } from "../blob_store/mod.ts";
+import { sha256Hex } from "../crypto.ts";
 import type { Clock } from "../clock.ts";
 import { MemoryLru } from "./memory_lru.ts";
 
