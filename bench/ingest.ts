@@ -24,7 +24,7 @@ const OPTS = {
   svgMaxBytes: 10 * 1024 * 1024,
 };
 const fixture = (name: string) =>
-  Deno.readFile(new URL(`../../shared/fixtures/${name}`, import.meta.url));
+  Deno.readFile(new URL(`../tests/fixtures/${name}`, import.meta.url));
 const MiB = 1024 * 1024;
 
 let peakRss = 0;

@@ -27,7 +27,7 @@ export const MB = 1_000_000;
 
 /** Every KV file the suite writes lives here; run.ts removes the folder at the end. */
 export const BENCH_DIR = new URL("../data/bench/", import.meta.url);
-export const FIXTURES = new URL("../../shared/fixtures/", import.meta.url);
+export const FIXTURES = new URL("../tests/fixtures/", import.meta.url);
 
 export const fixture = (name: string) => Deno.readFile(new URL(name, FIXTURES));
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { gifEnd } from "./gif_header.ts";
 import { isoBmffEnd, jpegEnd, pngEnd, riffEnd } from "./image_end.ts";
 
-const fixture = (name: string) => Deno.readFile(`../shared/fixtures/${name}`);
+const fixture = (name: string) => Deno.readFile(`tests/fixtures/${name}`);
 const enc = new TextEncoder();
 const HTML = enc.encode("<html><body><script>alert(document.cookie)</script></body></html>");
 const join = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));

@@ -21,7 +21,7 @@ const OPTS = {
   limits: { maxPixels: 50_000_000, maxFrames: 300, maxAnimationPixels: 200_000_000 },
   svgMaxBytes: 10 * 1024 * 1024,
 };
-const fixture = (name: string) => Deno.readFile(`../shared/fixtures/${name}`);
+const fixture = (name: string) => Deno.readFile(`tests/fixtures/${name}`);
 const enc = new TextEncoder();
 const HTML = enc.encode("<html><script>alert(1)</script></html>");
 const join = (...parts: Uint8Array[]) => new Uint8Array(parts.flatMap((p) => [...p]));

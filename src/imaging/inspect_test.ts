@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AppError, type ErrorCode } from "../http/app_error.ts";
 import { inspectRaster, type RasterInfo } from "./mod.ts";
 
-const FIXTURES = "../shared/fixtures/";
+const FIXTURES = "tests/fixtures/";
 const fixture = (name: string) => Deno.readFile(FIXTURES + name);
 
 async function rejects(promise: Promise<unknown>, code: ErrorCode): Promise<AppError> {

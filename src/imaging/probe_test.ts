@@ -71,7 +71,7 @@ Deno.test("isobmff probe: AVIF's ispe gives the size; no Exif item here", async 
 });
 
 Deno.test("isobmff probe: photo.heic declares 512×512 and has a locatable Exif item", async () => {
-  const heic = await Deno.readFile("../shared/fixtures/photo.heic");
+  const heic = await Deno.readFile("tests/fixtures/photo.heic");
   const sizes = imageSizes(heic);
   assert.ok(sizes.length >= 1);
   assert.ok(sizes.every((s) => s.width <= 512 && s.height <= 512));

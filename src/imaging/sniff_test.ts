@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sniff } from "./sniff.ts";
 
-const FIXTURES = "../shared/fixtures/";
+const FIXTURES = "tests/fixtures/";
 const fixture = (name: string) => Deno.readFile(FIXTURES + name);
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const bytes = (...parts: (string | number[])[]) =>

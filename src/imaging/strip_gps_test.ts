@@ -4,7 +4,7 @@ import { stripGpsInPlace } from "./exif_gps.ts";
 import { inspectRaster } from "./inspect.ts";
 import { crc32, stripJpegGps, stripPngGps, stripWebpGps, withoutXmpGps } from "./strip_gps.ts";
 
-const fixture = (name: string) => Deno.readFile(`../shared/fixtures/${name}`);
+const fixture = (name: string) => Deno.readFile(`tests/fixtures/${name}`);
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const tags = (bytes: Uint8Array) =>
   exifr.parse(bytes, { tiff: true, gps: true, translateValues: false, icc: false });

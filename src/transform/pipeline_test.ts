@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { decodeJpegTurbo } from "../imaging/wasm_codecs.ts";
 import { runPipeline, type Source } from "./pipeline.ts";
 
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+const FIXTURES = new URL("../../tests/fixtures/", import.meta.url);
 
 Deno.test("size=m of a large JPEG: the planned size, and the same bytes every time", async () => {
   const bytes = await Deno.readFile(new URL("large.jpg", FIXTURES));

@@ -3,7 +3,7 @@ import { codecSlots, decodeJpegTurbo, jpegScaledSize } from "../imaging/wasm_cod
 import { decodeSource } from "./source_decode.ts";
 
 const decodeBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+const FIXTURES = new URL("../../tests/fixtures/", import.meta.url);
 const fixture = (name: string) => Deno.readFile(new URL(name, FIXTURES));
 
 // 24×16, a red-to-blue gradient with a lime square in the top-left corner (ImageMagick).

@@ -4,7 +4,7 @@ import { loadConfig } from "../../src/config.ts";
 import { randomIds } from "../../src/ids.ts";
 import { buildServices } from "../../src/services.ts";
 
-export const FIXTURES = new URL("../../../shared/fixtures/", import.meta.url);
+export const FIXTURES = new URL("../fixtures/", import.meta.url);
 export const fixture = (name: string) => Deno.readFile(new URL(name, FIXTURES));
 
 /** A whole service over an in-memory KV, with a clock the test controls. */
