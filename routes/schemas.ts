@@ -105,6 +105,7 @@ export const storedImageResponses = (...extra: ErrorCode[]) => ({
     "quota_exceeded",
     "storage_exceeded",
     "overloaded",
+    "idempotency_key_conflict",
     ...extra,
   ),
 });

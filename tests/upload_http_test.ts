@@ -233,7 +233,7 @@ Deno.test("a retry with the same Idempotency-Key returns the first image and sto
   });
 });
 
-Deno.test("reusing an Idempotency-Key for a different file is refused with 422", async () => {
+Deno.test("reusing an Idempotency-Key for a different file is refused with 409 idempotency_key_conflict", async () => {
   await withApp(async (t) => {
     const headers = { "Idempotency-Key": "key-2" };
     await uploadOk(t, await fixture("portrait.jpg"), "p.jpg");
@@ -241,7 +241,7 @@ Deno.test("reusing an Idempotency-Key for a different file is refused with 422",
     assert.equal(first.status, 201);
     await first.body?.cancel();
     const other = await postUpload(t, await fixture("cat.png"), "c.png", {}, headers);
-    await expectError(other, 422, "validation_error");
+    await expectError(other, 409, "idempotency_key_conflict");
     assert.equal(await commitCount(t), 2);
   });
 });

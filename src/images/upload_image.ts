@@ -214,7 +214,7 @@ export class UploadImageService {
     if (!record) return null;
     if (record.request !== request) {
       throw fixError(
-        "validation_error",
+        "idempotency_key_conflict",
         "This Idempotency-Key was already used for a different request.",
         "Use a new Idempotency-Key for a new upload; reuse a key only to retry the same request.",
         "Idempotency-Key",
