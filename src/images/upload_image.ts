@@ -108,6 +108,7 @@ export class UploadImageService {
           height: info.height,
           frames: info.frames,
           ...(deleteTokenHash ? { delete_token_hash: deleteTokenHash } : {}),
+          ...(info.placeholders ?? {}),
           ...(input.caption !== undefined ? { caption: input.caption } : {}),
           ...(input.metadata && Object.keys(input.metadata).length
             ? { metadata: input.metadata }
