@@ -17,6 +17,7 @@ import { healthRoutes } from "../routes/health.ts";
 import { importRoutes } from "../routes/import.ts";
 import { uploadRoutes } from "../routes/upload.ts";
 import { uploaderRoutes } from "../routes/uploaders.ts";
+import { webhookRoutes } from "../routes/webhooks.ts";
 import { AppError } from "./http/app_error.ts";
 import { callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   imagesApi(app, deps);
   signedLinks(app, deps);
   uploaderRoutes(app, deps);
+  webhookRoutes(app, deps);
   authPages(app, deps);
   dashboardPages(app, deps);
   toolsPage(app, deps);
