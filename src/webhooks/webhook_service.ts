@@ -38,8 +38,9 @@ export class WebhookService {
   ) {}
 
   async create(owner: string, url: string, events: WebhookEventType[]) {
+    let normalised: string;
     try {
-      checkPostUrl(url, this.deps.allowHosts);
+      normalised = checkPostUrl(url, this.deps.allowHosts).url.href;
     } catch (err) {
       if (err instanceof UrlNotAllowed) {
         throw new AppError("url_not_allowed", err.message, {
@@ -69,7 +70,7 @@ export class WebhookService {
     const hook: Webhook = {
       id: `wh_${randomBase62(16)}`,
       owner,
-      url: new URL(url).href,
+      url: normalised,
       events: [...new Set(events)],
       created_at_ms: this.deps.clock.now(),
       secret_sealed: await sealText(this.deps.secret, "webhook", secret),
