@@ -80,6 +80,38 @@ Deno.test("an upload's image object has a thumbhash of its aspect, its dominant 
   });
 });
 
+/** rocket.jpg (640×427) with an Exif block saying orientation 6: displayed 427×640. */
+async function rotatedRocket(): Promise<Uint8Array> {
+  const rocket = await fixture("rocket.jpg");
+  const tiff = new Uint8Array(26);
+  const v = new DataView(tiff.buffer);
+  tiff.set([0x4d, 0x4d]);
+  v.setUint16(2, 42);
+  v.setUint32(4, 8);
+  v.setUint16(8, 1);
+  v.setUint16(10, 0x0112);
+  v.setUint16(12, 3);
+  v.setUint32(14, 1);
+  v.setUint16(18, 6);
+  const head = new Uint8Array([0xff, 0xe1, 0, 34, ...new TextEncoder().encode("Exif\0\0")]);
+  const out = new Uint8Array(rocket.length + head.length + tiff.length);
+  out.set(rocket.subarray(0, 2));
+  out.set(head, 2);
+  out.set(tiff, 2 + head.length);
+  out.set(rocket.subarray(2), 2 + head.length + tiff.length);
+  return out;
+}
+
+Deno.test("the thumbhash has the displayed aspect of a JPEG turned by its EXIF orientation", async () => {
+  await withApp(async (t) => {
+    const plain = await uploadOk(t, await fixture("rocket.jpg"), "r.jpg") as WithPlaceholders;
+    assertAspect(plain.thumbhash, 640, 427);
+    const turned = await uploadOk(t, await rotatedRocket(), "r.jpg") as WithPlaceholders;
+    assert.deepEqual([turned.width, turned.height], [427, 640]);
+    assertAspect(turned.thumbhash, 427, 640);
+  });
+});
+
 /** An image as stored before placeholders existed: its ImageUploaded has none. */
 async function legacyImage(t: TestApp, id: string, bytes: Uint8Array, size: [number, number]) {
   const at = t.clock.now();
