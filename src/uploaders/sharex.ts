@@ -7,7 +7,7 @@
 export function sharexConfig(publicUrl: string, key?: string) {
   const host = new URL(publicUrl).host;
   return {
-    Version: "16.0.0",
+    Version: "15.0.0",
     Name: `imgpro (${host})`,
     DestinationType: "ImageUploader" as const,
     RequestMethod: "POST" as const,
