@@ -9,6 +9,7 @@ import { formatBytes } from "../src/format_bytes.ts";
 import { AppError } from "../src/http/app_error.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
+import { UploaderDownloads } from "./pages/uploader_downloads.tsx";
 
 const date = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
@@ -41,6 +42,7 @@ export function dashboardPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
                 Key <strong>{created.name}</strong> created. Copy it now: it is shown only once.
               </p>
               <code id="new-key">{created.key}</code>
+              <UploaderDownloads publicUrl={deps.config.publicUrl} apiKey={created.key} />
             </div>
           )
           : null}

@@ -16,6 +16,8 @@ import { signedLinks } from "../routes/signed_links.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { importRoutes } from "../routes/import.ts";
 import { uploadRoutes } from "../routes/upload.ts";
+import { uploaderRoutes } from "../routes/uploaders.ts";
+import { webhookRoutes } from "../routes/webhooks.ts";
 import { AppError } from "./http/app_error.ts";
 import { callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
@@ -94,6 +96,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   accountApi(app, deps);
   imagesApi(app, deps);
   signedLinks(app, deps);
+  uploaderRoutes(app, deps);
+  webhookRoutes(app, deps);
   authPages(app, deps);
   dashboardPages(app, deps);
   toolsPage(app, deps);
