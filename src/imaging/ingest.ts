@@ -41,7 +41,7 @@ export async function ingest(bytes: Uint8Array, opts: IngestOptions): Promise<In
     case "ico":
       return await ingestIco(bytes, limits);
     case "svg":
-      return await ingestSvg(bytes, opts.svgMaxBytes);
+      return await ingestSvg(bytes, opts.svgMaxBytes, limits.maxPixels);
     case null:
       throw unsupportedFormat(detected);
   }
