@@ -15,6 +15,7 @@ export const bodyGateOptions = (config: Config): BodyGateOptions => ({
   readConcurrency: config.ingest.readConcurrency,
   readBufferBytes: config.ingest.readBufferBytes,
   queue: config.ingest.queue,
+  maxInFlight: config.ingest.concurrency + config.ingest.queue,
   bodyTimeoutMs: config.ingest.bodyTimeoutMs,
   rate: {
     minBytesPerSecond: config.ingest.minBytesPerSecond,
@@ -34,6 +35,11 @@ export type BodyGateOptions = {
   readBufferBytes: number;
   /** Requests that may wait, bodies unread, for a reading place; past it 503. */
   queue: number;
+  /**
+   * Uploads in flight at most, from arrival to answer (the ingest slots plus their queue), so
+   * that reading ahead refuses exactly what the ingest gate would have refused on arrival.
+   */
+  maxInFlight: number;
   bodyTimeoutMs: number;
   rate: BodyRate;
 };
@@ -58,11 +64,14 @@ export function bodyGate(
     retryAfterSeconds: 2,
   });
   const buffer = new ByteBudget(opts.readBufferBytes);
+  let inFlight = 0;
   return async (c, next) => {
     if (c.req.method !== "POST" || !c.req.raw.body) return await next();
     // A declared length over the cap is refused by the route from the header alone.
     const declared = Number(c.req.header("content-length") ?? -1);
     if (declared > capOf(c)) return await next();
+    if (inFlight >= opts.maxInFlight) throw busy();
+    inFlight++;
     try {
       await readers.run(async () => {
         const cap = capOf(c);
@@ -84,17 +93,20 @@ export function bodyGate(
         }
       });
     } catch (err) {
-      if (err instanceof AppError && err.code === "overloaded" && !c.finalized) {
-        throw new AppError(
-          "overloaded",
-          "The server is busy receiving other uploads; this one was not started.",
-          { type: "retry", seconds: 2 },
-        );
-      }
+      if (err instanceof AppError && err.code === "overloaded") throw busy();
       throw err;
+    } finally {
+      inFlight--;
     }
   };
 }
+
+const busy = () =>
+  new AppError(
+    "overloaded",
+    "The server is busy storing other uploads; this one was not started.",
+    { type: "retry", seconds: 2 },
+  );
 
 /**
  * Bytes handed out first come, first served. A reservation larger than the whole budget is cut
