@@ -54,6 +54,48 @@ Deno.test("a legitimate upload beside three bodies trickling 1 byte/s is stored 
   }, { INGEST_CONCURRENCY: "2" });
 });
 
+Deno.test("bodies held while read are bounded by INGEST_READ_BUFFER_MB, reserved by their declared length", async () => {
+  await withApp(async (t) => {
+    await served(t, async (port) => {
+      const base = `http://127.0.0.1:${port}`;
+      // Declares 900 kB of the 1 MB budget: an upload of more than the rest waits for it.
+      const big = trickle(port, 100, 900_000);
+      await new Promise((r) => setTimeout(r, 200));
+      const started = performance.now();
+      const res = await fetch(`${base}/v1/upload`, {
+        method: "POST",
+        body: uploadForm(await fixture("rocket.jpg"), "rocket.jpg"),
+      });
+      await res.body?.cancel();
+      const waited = performance.now() - started;
+      const cut = await big;
+      assert.equal(cut.status, 408);
+      assert.equal(res.status, 201);
+      // It could only start once the trickle was cut (one 1 s grace + a 1 s window).
+      assert.ok(
+        waited > 1_000,
+        `the upload did not wait for the budget (${Math.round(waited)} ms)`,
+      );
+      // A trickle that declares little holds little: the same upload passes beside it at once.
+      const small = trickle(port, 100, 2_000);
+      await new Promise((r) => setTimeout(r, 200));
+      const again = performance.now();
+      const next = await fetch(`${base}/v1/upload`, {
+        method: "POST",
+        body: uploadForm(await fixture("rocket.jpg"), "rocket.jpg"),
+      });
+      await next.body?.cancel();
+      assert.equal(next.status, 201);
+      assert.ok(performance.now() - again < 1_000);
+      assert.equal((await small).status, 408);
+    });
+  }, {
+    INGEST_READ_BUFFER_MB: "1",
+    UPLOAD_RATE_WINDOW_MS: "1000",
+    ANON_UPLOADS_PER_HOUR: "100",
+  });
+});
+
 /** An in-process upload whose body sends its head and then `bytes` bytes every `everyMs`. */
 function streamed(t: TestApp, bytes: number, everyMs: number, total: number) {
   let sent = 0;

@@ -12,13 +12,20 @@ export type TrickleAnswer = {
   ms: number;
 };
 
-/** A raw HTTP/1.1 upload that sends its head, then one byte every `everyMs`, until answered. */
-export async function trickle(port: number, everyMs = 1000): Promise<TrickleAnswer> {
+/**
+ * A raw HTTP/1.1 upload declaring `declared` bytes that sends its head, then one byte every
+ * `everyMs`, until answered.
+ */
+export async function trickle(
+  port: number,
+  everyMs = 1000,
+  declared = 100_000,
+): Promise<TrickleAnswer> {
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   const started = performance.now();
   await conn.write(enc.encode(
     `POST /v1/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; ` +
-      `boundary=${TRICKLE_BOUNDARY}\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n${HEAD}`,
+      `boundary=${TRICKLE_BOUNDARY}\r\nContent-Length: ${declared}\r\nConnection: close\r\n\r\n${HEAD}`,
   ));
   const timer = setInterval(() => conn.write(enc.encode("x")).catch(() => {}), everyMs);
   const answer = (async () => {
