@@ -1,7 +1,7 @@
 import { AppError } from "../http/app_error.ts";
 import { type CostPart, estimateSvgCost, type SvgCost } from "./svg_cost.ts";
 import { length, viewBox } from "./svg_geometry.ts";
-import { parseSvgTree, type SvgNode, SvgTreeLimit } from "./svg_tree.ts";
+import { MAX_COSTLY_RULES, parseSvgTree, type SvgNode, SvgTreeLimit } from "./svg_tree.ts";
 
 /**
  * What one SVG render may cost (README "SVG render budget"). The time is resvg's estimated
@@ -77,7 +77,7 @@ function tree(svg: string, budget: SvgBudget, field: Field): SvgNode {
   try {
     return parseSvgTree(svg, budget.elements);
   } catch (error) {
-    if (error instanceof SvgTreeLimit) throw tooComplex("elements", budget, field);
+    if (error instanceof SvgTreeLimit) throw tooComplex(error.kind, budget, field);
     throw error;
   }
 }
@@ -103,7 +103,12 @@ function judge(
   return cost;
 }
 
-const HINTS: Record<CostPart | "elements" | "points", (b: SvgBudget) => string> = {
+type Reason = CostPart | "elements" | "points" | "rules";
+
+const HINTS: Record<Reason, (b: SvgBudget) => string> = {
+  rules: () =>
+    `Use fewer <style> rules that set filter, mask, clip-path, opacity, markers or pattern ` +
+    `fills (at most ${MAX_COSTLY_RULES.toLocaleString("en")}); set them on the elements instead.`,
   elements: (b) =>
     `Use fewer elements: at most ${b.elements.toLocaleString("en")}, each <use>, marker and ` +
     "pattern copy counted again.",
@@ -122,7 +127,7 @@ const HINTS: Record<CostPart | "elements" | "points", (b: SvgBudget) => string> 
 };
 
 function tooComplex(
-  what: CostPart | "elements" | "points",
+  what: Reason,
   budget: SvgBudget,
   field: Field,
   cost?: SvgCost & { render: SvgRenderSize },
@@ -148,7 +153,8 @@ function tooComplex(
   );
 }
 
-const LABEL: Record<CostPart | "elements" | "points", string> = {
+const LABEL: Record<Reason, string> = {
+  rules: "costly style rules",
   elements: "elements",
   points: "path points",
   shapes: "large shapes",

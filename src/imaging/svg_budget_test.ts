@@ -118,3 +118,21 @@ Deno.test("an ordinary illustration is far inside the budget", () => {
   const cost = checkSvgIngest(svg(shapes, `viewBox="0 0 100 100" width="800" height="800"`), MP50);
   assert.ok(cost.workMs < SVG_BUDGET.workMs / 4, JSON.stringify(cost));
 });
+
+Deno.test("style rules with costly properties are bounded; plain colour rules are not counted", () => {
+  const rules = (n: number, decl: string) =>
+    Array.from({ length: n }, (_, i) => `.c${i}{${decl}}`).join("");
+  const doc = (css: string) => svg(`<style>${css}</style><rect class="c1" width="9" height="9"/>`);
+  // An editor's export: a class per colour.
+  checkSvgIngest(doc(rules(5_000, "fill:#123456")), MP50);
+  refused(() => checkSvgIngest(doc(rules(5_000, "opacity:.5")), MP50), /<style> rules/);
+});
+
+Deno.test("many small basic shapes are judged by their work, not the path-point budget", () => {
+  const pixels = Array.from(
+    { length: 80_000 },
+    (_, i) => `<rect x="${i % 400}" y="${Math.floor(i / 400)}" width="1" height="1"/>`,
+  ).join("");
+  const cost = checkSvgIngest(svg(pixels, `width="400" height="200"`), MP50);
+  assert.ok(cost.elements > 80_000);
+});

@@ -52,6 +52,7 @@ const REFERENCED_ONLY = new Set([
   "metadata",
 ]);
 const SHAPES = new Set(["rect", "circle", "ellipse", "line", "polyline", "polygon", "path"]);
+const BASIC = new Set(["rect", "circle", "ellipse", "line"]);
 
 type Totals = Record<CostPart, number> & {
   elements: number;
@@ -156,7 +157,8 @@ export function estimateSvgCost(
     const paints = (filled ? 1 : 0) + (stroked ? 1 : 0);
     acc.shapes += box * FILL_NS * paints;
     const outline = stroked ? 2 : 1;
-    acc.points += p.points * outline;
+    // The point budget is for path data; a basic shape's few points are only work.
+    if (!BASIC.has(node.name)) acc.points += p.points * outline;
     acc.paths += (p.points * POINT_NS + p.curves * CURVE_NS + p.rows * s * ROW_NS) * outline;
     const dashes = stroked ? dashCount(property(node, "stroke-dasharray"), p.length) : 0;
     acc.points += dashes * 4;

@@ -11,7 +11,19 @@ export type SvgNode = {
   inline?: Record<string, string>;
 };
 
-export class SvgTreeLimit extends Error {}
+/** The tree passed a bound of its own: too many elements, or too many costly style rules. */
+export class SvgTreeLimit extends Error {
+  constructor(readonly kind: "elements" | "rules", message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Style rules with a costly property kept at most. Each is matched against every element, so
+ * their number bounds the estimate's own work; real drawings have a handful (colours alone, the
+ * bulk of an editor's exported classes, are not costly and do not count).
+ */
+export const MAX_COSTLY_RULES = 100;
 
 /** Properties the cost estimate reads; the rest of the CSS is irrelevant to it. */
 const COSTLY = new Set([
@@ -31,7 +43,13 @@ const COSTLY = new Set([
   "display",
 ]);
 
-type Rule = { type?: string; id?: string; classes: string[]; props: Record<string, string> };
+type Rule = {
+  type?: string;
+  id?: string;
+  classes: string[];
+  props: Record<string, string>;
+  order: number;
+};
 
 /**
  * Parses sanitised SVG text (well-formed by construction) into a light tree. More than
@@ -45,7 +63,9 @@ export function parseSvgTree(text: string, maxElements: number): SvgNode {
   let count = 0;
   const parser = new SaxesParser({ xmlns: false });
   parser.on("opentag", (tag) => {
-    if (++count > maxElements) throw new SvgTreeLimit(`more than ${maxElements} elements`);
+    if (++count > maxElements) {
+      throw new SvgTreeLimit("elements", `more than ${maxElements} elements`);
+    }
     const attrs: Record<string, string> = {};
     for (const [name, value] of Object.entries(tag.attributes)) {
       attrs[localName(name)] = value as string;
@@ -62,8 +82,11 @@ export function parseSvgTree(text: string, maxElements: number): SvgNode {
   parser.on("cdata", text_);
   parser.on("closetag", () => void stack.pop());
   parser.write(text).close();
-  if (!root) throw new SvgTreeLimit("no root element");
+  if (!root) throw new SvgTreeLimit("elements", "no root element");
   const rules = cssRules(styles.join("\n"));
+  if (rules.length > MAX_COSTLY_RULES) {
+    throw new SvgTreeLimit("rules", `more than ${MAX_COSTLY_RULES} costly style rules`);
+  }
   if (rules.length) applyRules(root, rules);
   return root;
 }
@@ -87,7 +110,13 @@ function cssRules(css: string): Rule[] {
       const type = simple.match(/^[a-z][\w-]*/i)?.[0].toLowerCase();
       const id = simple.match(/#([\w-]+)/)?.[1];
       const classes = [...simple.matchAll(/\.([\w-]+)/g)].map((c) => c[1]);
-      rules.push({ type: type === "*" ? undefined : type, id, classes, props });
+      rules.push({
+        type: type === "*" ? undefined : type,
+        id,
+        classes,
+        props,
+        order: rules.length,
+      });
     }
   }
   return rules;
@@ -100,20 +129,43 @@ export function declarations(block: string): Record<string, string> {
     const colon = decl.indexOf(":");
     if (colon < 0) continue;
     const name = decl.slice(0, colon).trim().toLowerCase();
-    if (COSTLY.has(name)) props[name] = decl.slice(colon + 1).replace(/!important/i, "").trim();
+    if (!COSTLY.has(name)) continue;
+    const value = decl.slice(colon + 1).replace(/!important/i, "").trim();
+    // A plain colour costs nothing more; only a paint server (a pattern) does.
+    if ((name === "fill" || name === "stroke") && !value.includes("url(")) continue;
+    props[name] = value;
   }
   return props;
 }
 
-function applyRules(node: SvgNode, rules: Rule[]) {
-  const classes = (node.attrs.class ?? "").split(/\s+/).filter(Boolean);
+/**
+ * Rules are filed under their id, else their first class, else their type, else nowhere (`*`),
+ * so an element only tries the rules that could match it.
+ */
+function applyRules(root: SvgNode, rules: Rule[]) {
+  const filed = new Map<string, Rule[]>();
+  const file = (key: string, r: Rule) => filed.set(key, [...filed.get(key) ?? [], r]);
   for (const r of rules) {
-    if (r.type && r.type !== node.name) continue;
-    if (r.id && r.id !== node.attrs.id) continue;
-    if (!r.classes.every((c) => classes.includes(c))) continue;
-    node.css = { ...node.css, ...r.props };
+    file(r.id ? `#${r.id}` : r.classes.length ? `.${r.classes[0]}` : r.type ?? "*", r);
   }
-  for (const child of node.children) applyRules(child, rules);
+  const visit = (node: SvgNode) => {
+    const classes = new Set((node.attrs.class ?? "").split(/\s+/).filter(Boolean));
+    const keys = ["*", node.name, ...[...classes].map((c) => `.${c}`)];
+    if (node.attrs.id !== undefined) keys.push(`#${node.attrs.id}`);
+    // Later rules win, as in a browser (specificity aside, which only the estimate ignores).
+    const matched: Rule[] = [];
+    for (const key of keys) {
+      for (const r of filed.get(key) ?? []) {
+        if (r.type && r.type !== node.name) continue;
+        if (r.id && r.id !== node.attrs.id) continue;
+        if (r.classes.every((c) => classes.has(c))) matched.push(r);
+      }
+    }
+    matched.sort((a, b) => a.order - b.order);
+    for (const r of matched) node.css = { ...node.css, ...r.props };
+    for (const child of node.children) visit(child);
+  };
+  visit(root);
 }
 
 /** A property as the renderer sees it: `style` beats `<style>` rules, which beat attributes. */
