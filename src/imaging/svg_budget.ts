@@ -1,4 +1,5 @@
 import { AppError } from "../http/app_error.ts";
+import { invalidImage } from "./errors.ts";
 import { type CostPart, estimateSvgCost, type SvgCost } from "./svg_cost.ts";
 import { length, viewBox } from "./svg_geometry.ts";
 import { MAX_COSTLY_RULES, parseSvgTree, type SvgNode, SvgTreeLimit } from "./svg_tree.ts";
@@ -78,7 +79,8 @@ function tree(svg: string, budget: SvgBudget, field: Field): SvgNode {
     return parseSvgTree(svg, budget.elements);
   } catch (error) {
     if (error instanceof SvgTreeLimit) throw tooComplex(error.kind, budget, field);
-    throw error;
+    // Sanitised text is well-formed by construction; anything else is not an SVG we can judge.
+    throw invalidImage("svg", `it is not well-formed XML (${(error as Error).message})`, error);
   }
 }
 
