@@ -6,11 +6,21 @@
 import { appendRate } from "./append_rate.ts";
 import { peakRss } from "./peak_rss.ts";
 import { replayRate } from "./replay_rate.ts";
+import { slowBodies } from "./slow_bodies.ts";
 import { streamOriginal } from "./stream_original.ts";
+import { svgBombs } from "./svg_bombs.ts";
 import { type Bench, BENCH_DIR, type Figure } from "./support.ts";
 import { uploadLatency } from "./upload_latency.ts";
 
-const ALL: Bench[] = [appendRate, replayRate, uploadLatency, streamOriginal, peakRss];
+const ALL: Bench[] = [
+  appendRate,
+  replayRate,
+  uploadLatency,
+  streamOriginal,
+  peakRss,
+  svgBombs,
+  slowBodies,
+];
 // `deno task bench peak_rss` runs only the named ones (e.g. to see a figure in a fresh process).
 const unknown = Deno.args.filter((a) => !ALL.some((b) => b.id === a));
 if (unknown.length) {

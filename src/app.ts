@@ -21,6 +21,7 @@ import { webhookRoutes } from "../routes/webhooks.ts";
 import { AppError } from "./http/app_error.ts";
 import { callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
+import { bodyCap, bodyGate, bodyGateOptions } from "./http/body_gate.ts";
 import { ingestGate } from "./http/ingest_gate.ts";
 import { notFound, onError } from "./http/error_handler.ts";
 import { mcpRoutes } from "./mcp/mcp_routes.ts";
@@ -87,6 +88,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use("/v1/*", quotaHeaders(deps));
   app.use("/v1/upload", anonIngestLimit(deps));
   app.use("/v1/import", anonIngestLimit(deps));
+  // Bodies are read first (slow ones cut), then an ingest slot is taken for decoding only.
+  const reader = bodyGate(bodyGateOptions(deps.config), (c) => bodyCap(deps, c.get("caller")));
+  app.use("/v1/upload", reader);
+  app.use("/v1/import", reader);
   const gate = ingestGate(deps.config.ingest);
   app.use("/v1/upload", gate);
   app.use("/v1/import", gate);

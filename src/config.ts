@@ -57,6 +57,10 @@ const EnvSchema = z.object({
   INGEST_CONCURRENCY: int(1).default(2),
   INGEST_QUEUE: int(0).default(32),
   UPLOAD_BODY_TIMEOUT_MS: int(100).max(600_000).default(30_000),
+  INGEST_READ_CONCURRENCY: int(1).default(16),
+  INGEST_READ_BUFFER_MB: int(1).default(64),
+  UPLOAD_MIN_BYTES_PER_SEC: int(0).default(16_384),
+  UPLOAD_RATE_WINDOW_MS: int(100).max(600_000).default(5_000),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -97,6 +101,15 @@ export type Config = {
     queue: number;
     /** Inside a slot, the whole request body must arrive within this, or 422 and the slot frees. */
     bodyTimeoutMs: number;
+    /**
+     * Bodies read before a slot is taken, at most this many held at once (never fewer than
+     * the slots); a body slower than `minBytesPerSecond` over a window is cut with 408.
+     */
+    readConcurrency: number;
+    /** Bytes the bodies being read or held may reserve together (by their declared length). */
+    readBufferBytes: number;
+    minBytesPerSecond: number;
+    rateWindowMs: number;
   };
   transforms: {
     /** Bytes all cached variants may occupy before the least recently used are evicted. */
@@ -147,6 +160,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       concurrency: e.INGEST_CONCURRENCY,
       queue: e.INGEST_QUEUE,
       bodyTimeoutMs: e.UPLOAD_BODY_TIMEOUT_MS,
+      readConcurrency: Math.max(e.INGEST_READ_CONCURRENCY, e.INGEST_CONCURRENCY),
+      readBufferBytes: e.INGEST_READ_BUFFER_MB * MB,
+      minBytesPerSecond: e.UPLOAD_MIN_BYTES_PER_SEC,
+      rateWindowMs: e.UPLOAD_RATE_WINDOW_MS,
     },
     transforms: {
       cacheBytes: e.VARIANT_CACHE_BYTES,

@@ -2,6 +2,7 @@ import { CAPTION_MAX, METADATA_MAX_FIELDS, METADATA_VALUE_MAX } from "../../doma
 import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from "../../domain/image/retention.ts";
 import type { Config } from "../config.ts";
 import { formatBytes } from "../format_bytes.ts";
+import { SVG_BUDGET } from "../imaging/svg_budget.ts";
 import { MCP_UPLOAD_MAX_BYTES } from "../mcp/tool_specs.ts";
 
 // Both forms: people read "20 MB", programs compare bytes.
@@ -20,6 +21,17 @@ export function limitLines(config: Config): string[] {
     `${r.anonPerDay} per day.`,
     `File size with an API key: at most ${bytes(l.accountMaxBytes)}.`,
     `SVG files, for every caller: at most ${bytes(l.svgMaxBytes)}.`,
+    `SVG render budget: about ${SVG_BUDGET.workMs / 1000} s of estimated work and ` +
+    `${SVG_BUDGET.memoryBytes / 2 ** 20} MB, at most ${count(SVG_BUDGET.elements)} elements and ` +
+    `${count(SVG_BUDGET.points)} path points (each <use> copy counted); past it 422 ` +
+    "image_too_complex, at upload (rendered at its own size) or for a rendition.",
+    ...(config.ingest.minBytesPerSecond > 0
+      ? [
+        `Upload bodies must arrive at ${Math.round(config.ingest.minBytesPerSecond / 1024)} ` +
+        `KiB/s or more over every ${config.ingest.rateWindowMs / 1000} s window, else 408 ` +
+        "request_timeout (it counts against the anonymous limit).",
+      ]
+      : []),
     "Retention with an API key: permanent unless ttl is given.",
     `ttl: ${TTL_MIN_SECONDS} seconds to ${days(TTL_MAX_SECONDS)}.`,
     `Image size: at most ${count(l.maxPixels)} pixels.`,

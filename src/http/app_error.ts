@@ -9,6 +9,7 @@ export type ErrorCode =
   | "unsupported_format"
   | "invalid_image"
   | "image_too_large"
+  | "image_too_complex"
   | "file_too_large"
   | "url_not_allowed"
   | "import_failed"
@@ -22,6 +23,7 @@ export type ErrorCode =
   | "quota_exceeded"
   | "storage_exceeded"
   | "overloaded"
+  | "request_timeout"
   | "internal_error";
 
 export type Action =
@@ -39,6 +41,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   unsupported_format: 415,
   invalid_image: 422,
   image_too_large: 422,
+  image_too_complex: 422,
   file_too_large: 413,
   url_not_allowed: 422,
   import_failed: 422,
@@ -52,6 +55,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   quota_exceeded: 403,
   storage_exceeded: 403,
   overloaded: 503,
+  request_timeout: 408,
   internal_error: 500,
 };
 

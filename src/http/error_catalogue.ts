@@ -32,6 +32,11 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
     actions: ["fix"],
     when: "too many pixels or frames; the message gives the limit",
   },
+  image_too_complex: {
+    actions: ["fix"],
+    when: "an SVG whose render would exceed the time or memory budget; the hint names what to " +
+      "simplify (filters, path points, elements, layers), or asks for a smaller rendition",
+  },
   file_too_large: {
     actions: ["register", "fix"],
     when: "the body is over the caller's byte limit; anonymous callers get `register`",
@@ -80,6 +85,11 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
   overloaded: {
     actions: ["retry"],
     when: "too many transforms or uploads at once; retry after `seconds` (Retry-After)",
+  },
+  request_timeout: {
+    actions: ["retry"],
+    when: "the request body arrived slower than the minimum rate and was cut; resend it over a " +
+      "faster connection (it counts against the anonymous upload limit)",
   },
   internal_error: {
     actions: ["retry"],

@@ -4,8 +4,8 @@ import { AppError, fixError } from "./app_error.ts";
 import { renderError } from "./error_handler.ts";
 
 /**
- * Bounds memory under concurrent uploads: only `concurrency` requests read, decode and store
- * their files at once. The others wait with their bodies still unread in the socket, and past
+ * Bounds memory under concurrent uploads: only `concurrency` requests decode and store their
+ * files at once (bodyGate has read the body before; see body_gate.ts). The others wait, and past
  * the queue a request is refused at once with 503 and Retry-After.
  *
  * Inside the slot the body must arrive within `bodyTimeoutMs`: a client that stops sending

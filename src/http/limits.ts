@@ -32,8 +32,10 @@ export function anonIngestLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      // Only uploads that created an image count; a refusal or a replayed answer is free.
-      if (c.res.status !== 201 || c.res.headers.get("Idempotent-Replayed") === "true") {
+      // Only uploads that created an image count; a refusal or a replayed answer is free,
+      // except a body cut for arriving too slowly (408): trickling must cost the trickler.
+      const counts = c.res.status === 201 || c.res.status === 408;
+      if (!counts || c.res.headers.get("Idempotent-Replayed") === "true") {
         await attempt.refund();
       }
     }

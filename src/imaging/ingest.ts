@@ -52,7 +52,7 @@ async function ingestFormat(bytes: Uint8Array, opts: IngestOptions): Promise<Ing
     case "ico":
       return await ingestIco(bytes, limits);
     case "svg":
-      return await ingestSvg(bytes, opts.svgMaxBytes);
+      return await ingestSvg(bytes, opts.svgMaxBytes, limits.maxPixels);
     case null:
       throw unsupportedFormat(detected);
   }

@@ -1,15 +1,21 @@
 import { AppError } from "../http/app_error.ts";
 import { invalidImage, svgTooLarge } from "./errors.ts";
 import { svgSize } from "./resvg.ts";
+import { checkSvgIngest } from "./svg_budget.ts";
 import { type Ingested, ingested } from "./stored_format.ts";
 import { sanitizeSvg, SvgError } from "./svg_sanitize.ts";
 
 /**
  * SVG is stored sanitised (see sanitizeSvg), as UTF-8. resvg then parses the sanitised text: it
  * must be an SVG resvg can read, and it gives the intrinsic size. The pixel limit does not
- * apply: nothing is rasterised here, and a transform sets its own output size.
+ * apply: nothing is rasterised here, and a transform sets its own output size. What rendering
+ * it at its own size would cost must fit the SVG budget (image_too_complex otherwise).
  */
-export async function ingestSvg(bytes: Uint8Array, maxBytes: number): Promise<Ingested> {
+export async function ingestSvg(
+  bytes: Uint8Array,
+  maxBytes: number,
+  maxPixels: number,
+): Promise<Ingested> {
   if (bytes.length > maxBytes) throw svgTooLarge(bytes.length, maxBytes);
   let clean: string;
   try {
@@ -20,6 +26,8 @@ export async function ingestSvg(bytes: Uint8Array, maxBytes: number): Promise<In
     }
     throw error;
   }
+  // Before resvg parses it: a refused drawing costs no more than the estimate.
+  checkSvgIngest(clean, maxPixels);
   let size: { width: number; height: number };
   try {
     size = await svgSize(clean);

@@ -1,5 +1,6 @@
 import { type DecodedFrame, decodePixels } from "../imaging/decode_pixels.ts";
 import { loadResvg } from "../imaging/resvg.ts";
+import { checkSvgRender } from "../imaging/svg_budget.ts";
 import { decodeAvif, decodeWebp } from "../imaging/squoosh_codecs.ts";
 import { unpremultiply } from "./alpha.ts";
 
@@ -47,6 +48,8 @@ async function rasterise(
   bytes: Uint8Array,
   atLeast?: { width: number; height: number },
 ): Promise<DecodedFrame> {
+  // Stored before the budget existed or not, nothing renders past it (image_too_complex).
+  checkSvgRender(bytes, atLeast);
   const Resvg = await loadResvg();
   let svg: Uint8Array | string = bytes;
   const probe = new Resvg(svg, { font: { loadSystemFonts: false } });

@@ -1,0 +1,141 @@
+import type { Context, MiddlewareHandler } from "hono";
+import type { Config } from "../config.ts";
+import { Limiter } from "../transform/limiter.ts";
+import { AppError } from "./app_error.ts";
+import { type BodyRate, readBody, replayBody } from "./body_rate.ts";
+import { type Caller, maxBytesFor } from "./caller.ts";
+import type { AppDeps } from "./types.ts";
+
+/** Room for the multipart framing and text fields next to the file (as routes/upload.ts). */
+const FORM_OVERHEAD_BYTES = 256 * 1024;
+/** Before the first rate window: connection set-up and a client's slow first write. */
+const RATE_GRACE_MS = 1_000;
+
+export const bodyGateOptions = (config: Config): BodyGateOptions => ({
+  readConcurrency: config.ingest.readConcurrency,
+  readBufferBytes: config.ingest.readBufferBytes,
+  queue: config.ingest.queue,
+  maxInFlight: config.ingest.concurrency + config.ingest.queue,
+  bodyTimeoutMs: config.ingest.bodyTimeoutMs,
+  rate: {
+    minBytesPerSecond: config.ingest.minBytesPerSecond,
+    windowMs: config.ingest.rateWindowMs,
+    graceMs: Math.min(RATE_GRACE_MS, config.ingest.rateWindowMs),
+  },
+});
+
+/** The most of a body worth reading for this caller: past it, the route answers 413. */
+export const bodyCap = (deps: AppDeps, caller: Caller) =>
+  maxBytesFor(caller, deps.config) + FORM_OVERHEAD_BYTES;
+
+export type BodyGateOptions = {
+  /** Bodies read and held at once (reading, waiting for an ingest slot, or in one). */
+  readConcurrency: number;
+  /** Bytes those bodies may hold together, reserved by their declared length before reading. */
+  readBufferBytes: number;
+  /** Requests that may wait, bodies unread, for a reading place; past it 503. */
+  queue: number;
+  /**
+   * Uploads in flight at most, from arrival to answer (the ingest slots plus their queue), so
+   * that reading ahead refuses exactly what the ingest gate would have refused on arrival.
+   */
+  maxInFlight: number;
+  bodyTimeoutMs: number;
+  rate: BodyRate;
+};
+
+/**
+ * Reads an upload's body whole before the ingest gate hands it a slot, so the slots go to
+ * decoding and a client that trickles its body holds none (a slow body is cut with 408 by
+ * readBody). Memory stays bounded: at most `readConcurrency` bodies are held in memory, from the
+ * first byte read until the request ends; the requests beyond it wait with their bodies unread
+ * in the socket, as they did in front of the ingest gate, and past the queue get 503.
+ *
+ * `capOf` is the most a body may hold for this caller; reading stops just past it and the
+ * route's own limit answers 413.
+ */
+export function bodyGate(
+  opts: BodyGateOptions,
+  capOf: (c: Context) => number,
+): MiddlewareHandler {
+  const readers = new Limiter({
+    concurrency: opts.readConcurrency,
+    queue: opts.queue,
+    retryAfterSeconds: 2,
+  });
+  const buffer = new ByteBudget(opts.readBufferBytes);
+  let inFlight = 0;
+  return async (c, next) => {
+    if (c.req.method !== "POST" || !c.req.raw.body) return await next();
+    // A declared length over the cap is refused by the route from the header alone.
+    const declared = Number(c.req.header("content-length") ?? -1);
+    if (declared > capOf(c)) return await next();
+    if (inFlight >= opts.maxInFlight) throw busy();
+    inFlight++;
+    try {
+      await readers.run(async () => {
+        const cap = capOf(c);
+        // Reserved before the first byte is read: the wait happens with the body in the socket.
+        const reserved = await buffer.take(declared >= 0 ? Math.min(declared, cap) : cap);
+        try {
+          const body = await readBody(c.req.raw.body!, {
+            cap,
+            timeoutMs: opts.bodyTimeoutMs,
+            rate: opts.rate,
+          });
+          c.req.raw = new Request(c.req.raw, {
+            body: replayBody(body),
+            duplex: "half",
+          } as RequestInit);
+          await next();
+        } finally {
+          buffer.give(reserved);
+        }
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.code === "overloaded") throw busy();
+      throw err;
+    } finally {
+      inFlight--;
+    }
+  };
+}
+
+const busy = () =>
+  new AppError(
+    "overloaded",
+    "The server is busy storing other uploads; this one was not started.",
+    { type: "retry", seconds: 2 },
+  );
+
+/**
+ * Bytes handed out first come, first served. A reservation larger than the whole budget is cut
+ * to it, so one large body can always proceed on its own.
+ */
+class ByteBudget {
+  #free: number;
+  #waiting: { bytes: number; go: () => void }[] = [];
+
+  constructor(private readonly total: number) {
+    this.#free = total;
+  }
+
+  async take(bytes: number): Promise<number> {
+    const n = Math.min(Math.max(0, bytes), this.total);
+    if (this.#waiting.length === 0 && n <= this.#free) {
+      this.#free -= n;
+      return n;
+    }
+    await new Promise<void>((go) => this.#waiting.push({ bytes: n, go }));
+    return n;
+  }
+
+  give(bytes: number) {
+    this.#free += bytes;
+    while (this.#waiting.length && this.#waiting[0].bytes <= this.#free) {
+      const next = this.#waiting.shift()!;
+      this.#free -= next.bytes;
+      next.go();
+    }
+  }
+}
