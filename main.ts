@@ -10,13 +10,18 @@ import { VERSION } from "./src/version.ts";
 
 const BLOB_GRACE_MS = 3600_000;
 
+/** A configuration mistake stops the start with its one message, never a stack trace. */
+function stopOnConfigError(err: unknown): never {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  Deno.exit(2);
+}
+
 function boot() {
   try {
     return loadConfig(Deno.env.toObject());
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    Deno.exit(2);
+    stopOnConfigError(err);
   }
 }
 
@@ -40,7 +45,7 @@ Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
 });
 
-const app = createApp({ ...await ready, version: VERSION });
+const app = createApp({ ...await ready.catch(stopOnConfigError), version: VERSION });
 Deno.serve({
   port: config.port,
   onListen: () => console.log(`imgpro listening on ${config.publicUrl}`),
