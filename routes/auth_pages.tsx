@@ -14,7 +14,7 @@ import { SESSION_TTL_MS, sessionCookieName } from "../src/accounts/sessions.ts";
 import { AppError } from "../src/http/app_error.ts";
 import { renderError } from "../src/http/error_handler.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
-import { Layout, page } from "./pages/layout.tsx";
+import { isLoggedIn, Layout, page } from "./pages/layout.tsx";
 
 // Login takes any password an older rule allowed; new ones go through passwordProblem.
 const Credentials = z.object({
@@ -30,12 +30,13 @@ function AuthForm(
     email?: string;
     /** A taken address: offer the login page with the address filled in. */
     offerLogin?: boolean;
+    loggedIn?: boolean;
   },
 ) {
   const register = props.mode === "register";
   const loginHref = `/auth/login?email=${encodeURIComponent(props.email ?? "")}`;
   return (
-    <Layout title={register ? "Create an account" : "Log in"}>
+    <Layout title={register ? "Create an account" : "Log in"} loggedIn={props.loggedIn}>
       <h1>{register ? "Create a free account" : "Log in"}</h1>
       {register ? <p>Free accounts keep uploads permanently, up to 70 MB each.</p> : null}
       {props.error
@@ -142,7 +143,10 @@ function tooMany(c: Context<AppEnv>, mode: "login" | "register", email: string, 
 export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.use("/auth/*", csrf({ origin: new URL(deps.config.publicUrl).origin }));
 
-  app.get("/auth/register", (c) => c.html(page(<AuthForm mode="register" />)));
+  app.get(
+    "/auth/register",
+    (c) => c.html(page(<AuthForm mode="register" loggedIn={isLoggedIn(c)} />)),
+  );
   app.post("/auth/register", async (c) => {
     const form = await readForm(c);
     if (!form) return unreadable(c, "register");
@@ -201,7 +205,14 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.get(
     "/auth/login",
-    (c) => c.html(page(<AuthForm mode="login" email={c.req.query("email")?.slice(0, 254)} />)),
+    (c) =>
+      c.html(page(
+        <AuthForm
+          mode="login"
+          email={c.req.query("email")?.slice(0, 254)}
+          loggedIn={isLoggedIn(c)}
+        />,
+      )),
   );
   app.post("/auth/login", async (c) => {
     const form = await readForm(c);
@@ -232,6 +243,7 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/auth/logout", (c) =>
     c.html(page(
       <Layout title="Log out" loggedIn={c.get("caller").kind === "account"}>
+        <h1>Log out</h1>
         <form method="post" action="/auth/logout">
           <button type="submit">Log out</button>
         </form>

@@ -134,7 +134,11 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       if (signature !== "ok") throw invalidSignature(signature);
       const rendition = await deps.transforms.resolve(doc, params, ext);
       if (html) {
-        c.header("Cache-Control", "public, max-age=60");
+        // A logged-in person's page carries their header (and, for the owner, a delete link).
+        c.header(
+          "Cache-Control",
+          c.get("caller")?.kind === "account" ? "private, max-age=60" : "public, max-age=60",
+        );
         const image = {
           url: `${deps.config.publicUrl}/${id}.${rendition.format}${imageQuery(params, sig)}`,
           mime: rendition.mime,
@@ -144,7 +148,13 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         };
         return c.html(
           `<!DOCTYPE html>${
-            ViewerPage({ doc, image, publicUrl: deps.config.publicUrl, nowSeconds })
+            ViewerPage({
+              doc,
+              image,
+              publicUrl: deps.config.publicUrl,
+              nowSeconds,
+              caller: c.get("caller"),
+            })
           }`,
           200,
         );

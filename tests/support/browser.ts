@@ -39,6 +39,11 @@ export type Browsing = {
   problems: string[];
   /** Fails the test if anything went wrong in the browser. */
   assertClean(): void;
+  /**
+   * A console error the test expects, e.g. Chromium's "Failed to load resource: … 404" for an
+   * error page the test opens on purpose; everything else still fails the test.
+   */
+  expectConsole(pattern: RegExp): void;
 };
 
 /** Deno's test sanitizers cannot follow the browser's pipes and timers. */
@@ -80,11 +85,13 @@ export async function withBrowser(
     acceptDownloads: false,
   });
   const problems: string[] = [];
-  const appOrigin = new URL(base).origin;
+  const expected: RegExp[] = [];
+  // The app at both of its loopback names (the PUBLIC_URL redirect test visits the other one).
+  const appOrigins = new Set([base, `http://localhost:${server.addr.port}`]);
   // A request anywhere else is refused before it leaves, and recorded.
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith("data:") || url.startsWith("blob:") || new URL(url).origin === appOrigin) {
+    if (url.startsWith("data:") || url.startsWith("blob:") || appOrigins.has(new URL(url).origin)) {
       return route.continue();
     }
     problems.push(`request to an outside host: ${url}`);
@@ -97,7 +104,8 @@ export async function withBrowser(
   });
   const watch = (page: Page) => {
     page.on("console", (msg) => {
-      if (msg.type() === "error") problems.push(`console error on ${page.url()}: ${msg.text()}`);
+      if (msg.type() !== "error" || expected.some((re) => re.test(msg.text()))) return;
+      problems.push(`console error on ${page.url()}: ${msg.text()}`);
     });
     page.on("pageerror", (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
   };
@@ -114,6 +122,7 @@ export async function withBrowser(
       services,
       problems,
       assertClean: () => assert.deepEqual(problems, [], problems.join("\n")),
+      expectConsole: (pattern) => void expected.push(pattern),
     });
     assert.deepEqual(problems, [], problems.join("\n"));
   } finally {
