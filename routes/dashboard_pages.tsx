@@ -90,7 +90,12 @@ export function dashboardPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       <Layout title="API keys" loggedIn scripts={["copy.js"]}>
         <h1>API keys</h1>
         {c.req.query("welcome")
-          ? <p class="ok">Your account is ready. Create a key to upload with it.</p>
+          ? (
+            <p class="ok">
+              Your account is ready: <a href="/">upload from the home page</a>{" "}
+              (kept permanently), or create a key below to upload from scripts and tools.
+            </p>
+          )
           : null}
         {created
           ? (
