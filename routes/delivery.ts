@@ -126,7 +126,7 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       const nowSeconds = toUnixSeconds(deps.clock.now());
       // Reads check the time themselves: an image is never served after expires_at, cron or not.
       if (doc.status !== "live" || (doc.expires_at !== null && doc.expires_at <= nowSeconds)) {
-        if (html) return c.html(`<!DOCTYPE html>${GonePage({ id })}`, 410);
+        if (html) return c.html(`<!DOCTYPE html>${GonePage({ id, caller: c.get("caller") })}`, 410);
         throw gone(id);
       }
       const { params, sig } = parseTransformQuery(c.req.queries());
@@ -186,7 +186,12 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       deps.queries.forget(err.imageId);
       const fresh = await deps.queries.get(err.imageId);
       if (fresh && isLive(fresh, toUnixSeconds(deps.clock.now()))) throw err;
-      if (wantsHtml(c)) return c.html(`<!DOCTYPE html>${GonePage({ id: err.imageId })}`, 410);
+      if (wantsHtml(c)) {
+        return c.html(
+          `<!DOCTYPE html>${GonePage({ id: err.imageId, caller: c.get("caller") })}`,
+          410,
+        );
+      }
       throw gone(err.imageId);
     }
   });

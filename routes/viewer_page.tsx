@@ -3,12 +3,11 @@ import type { Caller } from "../src/http/caller.ts";
 import { assetUrl } from "./pages/assets.ts";
 
 /** The viewer's own slim header: shown to a logged-in person, so their pages stay one click away. */
-function ViewerHeader(props: { ownerView: boolean }) {
+function ViewerHeader() {
   return (
     <header>
       <a href="/">Upload</a>
       <a href="/images">Your images</a>
-      {props.ownerView ? <span>This image is yours.</span> : null}
     </header>
   );
 }
@@ -69,7 +68,7 @@ export function ViewerPage(
         <link rel="stylesheet" href={assetUrl("viewer.css")} />
       </head>
       <body>
-        {loggedIn ? <ViewerHeader ownerView={isOwner} /> : null}
+        {loggedIn ? <ViewerHeader /> : null}
         <main>
           <h1>{title}</h1>
           <img
@@ -113,7 +112,7 @@ export function ViewerPage(
   );
 }
 
-export function GonePage(props: { id: string }) {
+export function GonePage(props: { id: string; caller?: Caller }) {
   return (
     <html lang="en">
       <head>
@@ -123,6 +122,7 @@ export function GonePage(props: { id: string }) {
         <link rel="stylesheet" href={assetUrl("viewer.css")} />
       </head>
       <body>
+        {props.caller?.kind === "account" ? <ViewerHeader /> : null}
         <main>
           <h1>This image is gone</h1>
           <p>Image {props.id} has expired or was deleted, and is no longer served.</p>

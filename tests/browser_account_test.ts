@@ -9,6 +9,7 @@ import {
   type Browsing,
   fixturePath,
   registerInBrowser,
+  until,
   withBrowser,
 } from "./support/browser.ts";
 
@@ -36,7 +37,7 @@ test("register, upload from the home page, find it on /images, delete it there",
     // The thumbnail is named for a screen reader and really loads.
     const thumb = row.getByRole("img", { name: "Mine" });
     await thumb.waitFor();
-    await page.waitForFunction(`document.querySelector("table.images img").complete`);
+    await until(page, `document.querySelector("table.images img").complete`);
     assert.equal(
       await page.evaluate(`document.querySelector("table.images img").naturalWidth`),
       512,
@@ -147,4 +148,28 @@ test("a page opened at another address than PUBLIC_URL is sent to PUBLIC_URL", (
     const res = await fetch(other + "/healthz", { headers: { "sec-fetch-mode": "navigate" } });
     assert.equal(res.status, 200);
     await res.body?.cancel();
+  }));
+
+test("the tools page mints a signed link and previews it", () =>
+  withBrowser(async (b) => {
+    const { page, base } = b;
+    await registerInBrowser(b, "tools@example.test", PASSWORD);
+    await page.goto(base + "/");
+    await page.setInputFiles("#file", fixturePath("portrait.jpg"));
+    await page.getByRole("button", { name: "Upload" }).click();
+    await page.locator("#result").getByRole("heading", { name: "Uploaded" }).waitFor();
+    await page.getByRole("link", { name: "Tools" }).click();
+    await page.getByLabel("Width").fill("200");
+    await page.getByLabel("Height").fill("100");
+    await page.getByRole("button", { name: "Make signed link" }).click();
+    const preview = page.getByRole("img", { name: "Preview of the signed link" });
+    await preview.waitFor();
+    assert.match(await page.locator("#link").textContent() ?? "", /\?.*sig=/);
+    // Polled with evaluate: waitForFunction compiles its text in the page, which the CSP forbids.
+    await until(page, `document.getElementById("preview").naturalWidth > 0`);
+    assert.deepEqual(
+      await page.evaluate(`[document.getElementById("preview").naturalWidth,
+        document.getElementById("preview").naturalHeight]`),
+      [200, 100],
+    );
   }));

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { encodeBase64Url } from "../src/encoding.ts";
-import { BROWSER_TEST, fixturePath, withBrowser } from "./support/browser.ts";
+import { BROWSER_TEST, fixturePath, until, withBrowser } from "./support/browser.ts";
 import { fixture } from "./support/test_app.ts";
 
 /** Page code that builds a File of a fixture's bytes (headless Chromium will not fetch /favicon.ico). */
@@ -36,7 +36,7 @@ test("upload from the home page, copy the link, delete it with the delete link",
     const link = await result.locator("a").nth(1).textContent();
     assert.match(link ?? "", new RegExp(`^${base}/[0-9A-Za-z]{10}$`));
     // The preview is the stored image, really loaded.
-    await page.waitForFunction(`document.querySelector("#result img").complete`);
+    await until(page, `document.querySelector("#result img").complete`);
     const width = await page.evaluate(`document.querySelector("#result img").naturalWidth`);
     assert.equal(width, 512);
     assert.match(await page.locator("#expiry").textContent() ?? "", /Kept until .* \(30 days/);

@@ -145,3 +145,12 @@ export async function registerInBrowser(b: Browsing, email: string, password: st
 
 export const FIXTURE_DIR = new URL("../fixtures/", import.meta.url);
 export const fixturePath = (name: string) => new URL(name, FIXTURE_DIR).pathname;
+
+/** Waits until page code (a string, evaluated through the debugger, not by the page) is true. */
+export async function until(page: Page, expression: string, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`still false after ${ms} ms: ${expression}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
