@@ -38,6 +38,9 @@ Deno.cron("expire images", "0 * * * *", async () => {
     `expiry: ${report.expired} expired, ${report.blobsDeleted} blobs deleted, ${report.failed.length} failed`,
   );
 });
+Deno.cron("deliver webhooks", "* * * * *", async () => {
+  await (await ready).webhookDispatcher.tickOnce();
+});
 Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   const s = await ready;
   // Variants are blobs no image references: the variant cache knows which are still in use.
@@ -45,7 +48,10 @@ Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
 });
 
-const app = createApp({ ...await ready.catch(stopOnConfigError), version: VERSION });
+const services = await ready.catch(stopOnConfigError);
+// Webhook deliveries: a catch-up over the event log, every second (see src/webhooks).
+services.webhookDispatcher.start(1_000);
+const app = createApp({ ...services, version: VERSION });
 Deno.serve({
   port: config.port,
   onListen: () => console.log(`imgpro listening on ${config.publicUrl}`),

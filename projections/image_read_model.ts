@@ -3,6 +3,7 @@ import type {
   CaptionChanged,
   ImageDeleted,
   ImageExpired,
+  ImagePlaceholdersComputed,
   ImageUploaded,
   MetadataChanged,
 } from "../domain/image/events.ts";
@@ -56,6 +57,11 @@ export const imageReadModel: Projection<ImageDoc> = {
           ...(Object.keys(metadata).length ? { metadata } : {}),
           version: event.version,
         };
+      }
+      case "ImagePlaceholdersComputed": {
+        if (!doc) return null;
+        const { thumbhash, dominant_color } = event.data as ImagePlaceholdersComputed;
+        return { ...doc, thumbhash, dominant_color, version: event.version };
       }
       default:
         return doc;

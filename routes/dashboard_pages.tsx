@@ -11,6 +11,7 @@ import { formatBytes } from "../src/format_bytes.ts";
 import { AppError } from "../src/http/app_error.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
+import { UploaderDownloads } from "./pages/uploader_downloads.tsx";
 import { errorResponses } from "./schemas.ts";
 import { DeleteImagePage, ImagesTable } from "./pages/images_table.tsx";
 
@@ -107,6 +108,7 @@ export function dashboardPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
                 <code id="new-key">{created.key}</code>
                 <button type="button" class="secondary" data-copy={created.key}>Copy key</button>
               </p>
+              <UploaderDownloads publicUrl={deps.config.publicUrl} apiKey={created.key} />
             </div>
           )
           : null}

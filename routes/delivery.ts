@@ -7,6 +7,7 @@ import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { canonicalString, type TransformParams } from "../src/transform/params.ts";
 import { ALLOWED, parseTransformQuery } from "../src/transform/query_schema.ts";
 import { checkSignature } from "../src/transform/signing.ts";
+import { withNegotiatedFormat } from "../src/transform/format_auto.ts";
 import { errorResponses } from "./schemas.ts";
 import { BlobMissingError } from "../src/transform/transform_service.ts";
 import { isLive } from "../src/images/image_view.ts";
@@ -129,7 +130,10 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         if (html) return c.html(`<!DOCTYPE html>${GonePage({ id, caller: c.get("caller") })}`, 410);
         throw gone(id);
       }
-      const { params, sig } = parseTransformQuery(c.req.queries());
+      const parsed = parseTransformQuery(c.req.queries());
+      const { params, sig } = parsed.auto && ext === undefined
+        ? withNegotiatedFormat(parsed, doc, c.req.header("accept"))
+        : parsed;
       const signature = await checkSignature(deps.secret, id, params, sig);
       if (signature !== "ok") throw invalidSignature(signature);
       const rendition = await deps.transforms.resolve(doc, params, ext);

@@ -5,7 +5,7 @@ import { requireAccount } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { imageObject, isLive } from "../src/images/image_view.ts";
 import { toUnixSeconds } from "../src/clock.ts";
-import { errorResponses, ImageObjectSchema } from "./schemas.ts";
+import { errorResponses, ErrorSchema, ImageObjectSchema } from "./schemas.ts";
 
 const OwnerImage = ImageObjectSchema.extend({
   source: z.enum(["upload", "import"]),
@@ -19,6 +19,12 @@ const Id = z.object({
   id: z.string().regex(/^[0-9A-Za-z]{10}$/).openapi({ example: "V1StGXR8Z5" }),
 });
 const security = [{ bearer: [] }];
+const BULK_MAX = 100;
+const BulkResult = z.object({
+  id: z.string(),
+  status: z.enum(["deleted", "failed"]),
+  error: ErrorSchema.optional().openapi({ description: "With status failed" }),
+});
 
 const routes = {
   list: createRoute({
@@ -98,6 +104,40 @@ const routes = {
       ...errorResponses("validation_error", "not_found", "gone"),
     },
   }),
+  removeMany: createRoute({
+    method: "delete",
+    path: "/v1/images",
+    summary: "Delete up to 100 of the caller's images at once",
+    description: "Each id is deleted on its own and reported in `results`, in the order sent " +
+      "(duplicates once): `deleted`, or `failed` with the error a single DELETE would answer " +
+      "(not_found for an id that is not the caller's, gone for one already deleted or expired).",
+    security,
+    request: {
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: z.object({ ids: z.array(Id.shape.id).min(1).max(BULK_MAX) }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "What happened to each id",
+        content: {
+          "application/json": {
+            schema: z.object({
+              deleted: z.number().int().openapi({ description: "How many were deleted" }),
+              failed: z.number().int(),
+              results: z.array(BulkResult),
+            }).openapi("BulkDeleteResult"),
+          },
+        },
+      },
+      ...errorResponses("validation_error"),
+    },
+  }),
 };
 
 /** `W/"3"` (or `"3"`) → 3; anything else is a malformed precondition. */
@@ -153,6 +193,13 @@ export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const updated = await deps.images.edit(id, owner, c.req.valid("json"), expect);
     c.header("ETag", `W/"${updated.version}"`);
     return c.json(updated, 200);
+  });
+
+  app.openapi(routes.removeMany, async (c) => {
+    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const results = await deps.images.deleteManyOwned(c.req.valid("json").ids, owner);
+    const deleted = results.filter((r) => r.status === "deleted").length;
+    return c.json({ deleted, failed: results.length - deleted, results }, 200);
   });
 
   app.openapi(routes.remove, async (c) => {

@@ -34,6 +34,21 @@ export const ImageObjectSchema = z.object({
   height: z.number().int(),
   filesize: z.number().int(),
   created_at: z.number().int().openapi({ description: "Unix seconds" }),
+  sizes: z.object({
+    s: z.string().openapi({ description: "link?size=s: short side 320 (never enlarged)" }),
+    m: z.string().openapi({ description: "link?size=m: short side 640" }),
+    l: z.string().openapi({ description: "link?size=l: short side 1080" }),
+    social: z.string().openapi({ description: "link?size=social: exactly 1200×630, cropped" }),
+  }).openapi({ description: "Ready links to the named sizes" }),
+  thumbhash: z.string().optional().openapi({
+    description: "ThumbHash of the image (base64), to draw a blurred placeholder before it " +
+      "loads; decode with the thumbhash package's thumbHashToDataURL. Absent for images " +
+      "stored before placeholders until the backfill task has run",
+  }),
+  dominant_color: z.string().optional().openapi({
+    description: "The most common colour, #rrggbb (e.g. a background while the image loads)",
+    example: "#7a8c99",
+  }),
   caption: z.string().optional(),
   metadata: z.record(z.string(), z.string()).optional(),
   expires_at: z.number().int().optional().openapi({
@@ -105,6 +120,7 @@ export const storedImageResponses = (...extra: ErrorCode[]) => ({
     "quota_exceeded",
     "storage_exceeded",
     "overloaded",
+    "idempotency_key_conflict",
     ...extra,
   ),
 });

@@ -3,6 +3,7 @@ import { requireAccount } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { parseTransformQuery } from "../src/transform/query_schema.ts";
 import { signedQuery } from "../src/transform/signing.ts";
+import { withFormatAuto } from "../src/transform/format_auto.ts";
 import { errorResponses } from "./schemas.ts";
 
 const Param = z.union([z.string().max(64), z.number()]);
@@ -50,8 +51,9 @@ export function signedLinks(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     await deps.images.owned(id, owner);
     const query: Record<string, string[]> = {};
     for (const [name, value] of Object.entries(c.req.valid("json"))) query[name] = [String(value)];
-    const { params } = parseTransformQuery(query);
-    const q = await signedQuery(deps.secret, id, params);
+    const { params, auto } = parseTransformQuery(query);
+    const signed = await signedQuery(deps.secret, id, params);
+    const q = auto ? withFormatAuto(signed) : signed;
     return c.json({ id, url: `${deps.config.publicUrl}/${id}${q ? `?${q}` : ""}`, params: q }, 201);
   });
 }

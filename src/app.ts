@@ -19,6 +19,8 @@ import { uploadRoutes } from "../routes/upload.ts";
 import { assetRoutes } from "../routes/pages/assets.ts";
 import { canonicalHost } from "./http/canonical_host.ts";
 import { pageCspMiddleware } from "./http/page_csp.ts";
+import { uploaderRoutes } from "../routes/uploaders.ts";
+import { webhookRoutes } from "../routes/webhooks.ts";
 import { AppError } from "./http/app_error.ts";
 import { callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
@@ -101,6 +103,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   accountApi(app, deps);
   imagesApi(app, deps);
   signedLinks(app, deps);
+  uploaderRoutes(app, deps);
+  webhookRoutes(app, deps);
   authPages(app, deps);
   dashboardPages(app, deps);
   toolsPage(app, deps);

@@ -19,6 +19,7 @@ import { ReadModels } from "./read_models.ts";
 import { Limiter } from "./transform/limiter.ts";
 import { TransformService } from "./transform/transform_service.ts";
 import { VariantCache } from "./variants/mod.ts";
+import { WebhookDispatcher, WebhookService, WebhookStore } from "./webhooks/mod.ts";
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -84,6 +85,19 @@ export function buildServices(
   });
   const sessions = new Sessions(kv);
   const rateLimiter = new RateLimiter(kv);
+  const hooks = new WebhookStore(kv);
+  const allowHosts = new Set(config.import.allowHosts);
+  const webhooks = new WebhookService({ hooks, clock, secret, allowHosts });
+  // Not started here: main.ts starts its loop; tests and CLI tasks tick it when they need to.
+  const webhookDispatcher = new WebhookDispatcher({
+    store,
+    hooks,
+    queries,
+    clock,
+    secret,
+    publicUrl: config.publicUrl,
+    allowHosts,
+  });
   return {
     kv,
     store,
@@ -98,6 +112,8 @@ export function buildServices(
     rateLimiter,
     variants,
     transforms,
+    webhooks,
+    webhookDispatcher,
     onImageEnded,
     clock,
     ids,

@@ -19,7 +19,7 @@ import {
 } from "./support/isolates.ts";
 import { fixture } from "./support/test_app.ts";
 
-Deno.test("holds: concurrent Idempotency-Key retries: one image; a different body is a 422", async () => {
+Deno.test("holds: concurrent Idempotency-Key retries: one image; a different body is a 409", async () => {
   await twoIsolates(async (a, b) => {
     const gif = await fixture("animated.gif");
     const png = await fixture("alpha.png");
@@ -33,7 +33,8 @@ Deno.test("holds: concurrent Idempotency-Key retries: one image; a different bod
       { status: first.status, body: await first.json() },
       { status: second.status, body: await second.json() },
     ].sort((x, y) => x.status - y.status);
-    assert.deepEqual(answers.map((x) => x.status), [201, 422], JSON.stringify(answers));
+    assert.deepEqual(answers.map((x) => x.status), [201, 409], JSON.stringify(answers));
+    assert.equal(answers[1].body.error, "idempotency_key_conflict");
     assert.equal(answers[1].body.action.field, "Idempotency-Key");
     await assertServes(b, answers[0].body as Image, gif);
     // Same key, same body, three retries at once: one image, the others replay it.

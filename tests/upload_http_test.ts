@@ -26,6 +26,14 @@ Deno.test("uploading a JPEG returns 201 and the full anonymous image object", as
       height: 512,
       filesize: bytes.length,
       created_at: created,
+      sizes: {
+        s: `http://img.test/${body.id}?size=s`,
+        m: `http://img.test/${body.id}?size=m`,
+        l: `http://img.test/${body.id}?size=l`,
+        social: `http://img.test/${body.id}?size=social`,
+      },
+      thumbhash: body.thumbhash,
+      dominant_color: body.dominant_color,
       expires_at: created + 30 * 86_400,
       caption: "An astronaut",
       metadata: { author: "NASA", license: "public-domain" },
@@ -43,6 +51,8 @@ Deno.test("uploading a JPEG returns 201 and the full anonymous image object", as
     );
     assert.equal(typeof body.upgrade.message, "string");
     assert.equal(typeof body.upgrade.label, "string");
+    assert.match(body.thumbhash, /^[A-Za-z0-9+/]+=*$/);
+    assert.match(body.dominant_color, /^#[0-9a-f]{6}$/);
     assert.equal(res.headers.get("location"), body.link);
   });
 });
@@ -233,7 +243,7 @@ Deno.test("a retry with the same Idempotency-Key returns the first image and sto
   });
 });
 
-Deno.test("reusing an Idempotency-Key for a different file is refused with 422", async () => {
+Deno.test("reusing an Idempotency-Key for a different file is refused with 409 idempotency_key_conflict", async () => {
   await withApp(async (t) => {
     const headers = { "Idempotency-Key": "key-2" };
     await uploadOk(t, await fixture("portrait.jpg"), "p.jpg");
@@ -241,7 +251,7 @@ Deno.test("reusing an Idempotency-Key for a different file is refused with 422",
     assert.equal(first.status, 201);
     await first.body?.cancel();
     const other = await postUpload(t, await fixture("cat.png"), "c.png", {}, headers);
-    await expectError(other, 422, "validation_error");
+    await expectError(other, 409, "idempotency_key_conflict");
     assert.equal(await commitCount(t), 2);
   });
 });

@@ -21,7 +21,18 @@ export type EditImage = {
   caption?: string | null;
   metadata?: Record<string, string>;
 };
-export type ImageCommand = UploadImage | ExpireImage | DeleteImage | EditImage;
+/** The backfill's command: a no-op when the image already has placeholders. */
+export type ComputePlaceholders = {
+  type: "ComputePlaceholders";
+  thumbhash: string;
+  dominant_color: string;
+};
+export type ImageCommand =
+  | UploadImage
+  | ExpireImage
+  | DeleteImage
+  | EditImage
+  | ComputePlaceholders;
 
 export const initialImageState = (): ImageState => ({ status: "absent" });
 
@@ -42,6 +53,11 @@ export function evolveImage(state: ImageState, event: ImageEvent): ImageState {
       const { caption: _old, ...rest } = state.image;
       const image = event.data.caption === null ? rest : { ...rest, caption: event.data.caption };
       return { ...state, image };
+    }
+    case "ImagePlaceholdersComputed": {
+      if (state.status === "absent") return state;
+      const { thumbhash, dominant_color } = event.data;
+      return { ...state, image: { ...state.image, thumbhash, dominant_color } };
     }
     case "MetadataChanged": {
       if (state.status === "absent") return state;
@@ -94,6 +110,15 @@ export function decideImage(command: ImageCommand, state: ImageState): ImageEven
       return [{
         type: "ImageDeleted",
         data: { id: state.image.id, deleted_at: command.now, by: command.by },
+      }];
+    }
+    case "ComputePlaceholders": {
+      if (state.status === "absent") throw new DomainError("not_found", "No such image.");
+      if (state.image.thumbhash !== undefined) return [];
+      const { thumbhash, dominant_color } = command;
+      return [{
+        type: "ImagePlaceholdersComputed",
+        data: { id: state.image.id, thumbhash, dominant_color },
       }];
     }
     case "EditImage": {

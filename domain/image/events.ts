@@ -11,6 +11,15 @@ export const Metadata = z
     message: `at most ${METADATA_MAX_FIELDS} metadata fields`,
   });
 
+/**
+ * Computed from the pixels at ingest (or by the backfill task for older images) and kept in
+ * the event, so replay reproduces them without the bytes. Optional: older events lack them.
+ */
+const PLACEHOLDER_FIELDS = {
+  thumbhash: z.string().regex(/^[A-Za-z0-9+/]{4,64}={0,2}$/).optional(),
+  dominant_color: z.string().regex(/^#[0-9a-f]{6}$/).optional(),
+};
+
 export const ImageUploaded = z.object({
   id: z.string().length(10),
   source: z.enum(["upload", "import"]),
@@ -32,6 +41,7 @@ export const ImageUploaded = z.object({
   expires_at: z.number().int().nullable(),
   /** SHA-256 of the anonymous uploader's delete token; the token itself is only in delete_url. */
   delete_token_hash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  ...PLACEHOLDER_FIELDS,
 });
 export type ImageUploaded = z.infer<typeof ImageUploaded>;
 
@@ -57,12 +67,21 @@ export type CaptionChanged = z.infer<typeof CaptionChanged>;
 export const MetadataChanged = z.object({ id: z.string().length(10), metadata: Metadata });
 export type MetadataChanged = z.infer<typeof MetadataChanged>;
 
+/** Placeholders of an image uploaded before ingest computed them (the backfill task). */
+export const ImagePlaceholdersComputed = z.object({
+  id: z.string().length(10),
+  thumbhash: PLACEHOLDER_FIELDS.thumbhash.unwrap(),
+  dominant_color: PLACEHOLDER_FIELDS.dominant_color.unwrap(),
+});
+export type ImagePlaceholdersComputed = z.infer<typeof ImagePlaceholdersComputed>;
+
 export type ImageEvent =
   | { type: "ImageUploaded"; data: ImageUploaded }
   | { type: "ImageExpired"; data: ImageExpired }
   | { type: "ImageDeleted"; data: ImageDeleted }
   | { type: "CaptionChanged"; data: CaptionChanged }
-  | { type: "MetadataChanged"; data: MetadataChanged };
+  | { type: "MetadataChanged"; data: MetadataChanged }
+  | { type: "ImagePlaceholdersComputed"; data: ImagePlaceholdersComputed };
 
 /** The current schema version of each event's `data`; older versions are upcast on read. */
 export const IMAGE_EVENT_SCHEMAS = {
@@ -71,4 +90,5 @@ export const IMAGE_EVENT_SCHEMAS = {
   ImageDeleted: { version: 1, schema: ImageDeleted },
   CaptionChanged: { version: 1, schema: CaptionChanged },
   MetadataChanged: { version: 1, schema: MetadataChanged },
+  ImagePlaceholdersComputed: { version: 1, schema: ImagePlaceholdersComputed },
 } as const;

@@ -3,6 +3,7 @@ import { AppError } from "../http/app_error.ts";
 import { openKv } from "../kv.ts";
 import { resolveSecret } from "../secret.ts";
 import { parseTransformQuery } from "../transform/query_schema.ts";
+import { withFormatAuto } from "../transform/format_auto.ts";
 import { signedQuery } from "../transform/signing.ts";
 
 const USAGE =
@@ -42,5 +43,6 @@ try {
 const kv = await openKv(config.kvPath);
 const secret = await resolveSecret(kv, config.secret);
 kv.close();
-const q = await signedQuery(secret, id, parsed.params);
+const signed = await signedQuery(secret, id, parsed.params);
+const q = parsed.auto ? withFormatAuto(signed) : signed;
 console.log(`${config.publicUrl}/${id}${q ? `?${q}` : ""}`);

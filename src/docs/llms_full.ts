@@ -78,7 +78,8 @@ export function llmsFull(doc: OpenApiDocument, config: Config): string {
     "treated as anonymous. Keyed responses carry X-Quota-Uploads-Used, X-Quota-Uploads-Limit " +
     "and X-Quota-Storage-Used.",
     "POST /v1/upload and /v1/import accept `Idempotency-Key`: a retry with the same key and " +
-    "body returns the first response (header Idempotent-Replayed: true) and creates nothing.",
+    "body returns the first response (header Idempotent-Replayed: true) and creates nothing; " +
+    "the same key with a different request is refused with 409 idempotency_key_conflict.",
     "",
     "## Endpoints",
     "",

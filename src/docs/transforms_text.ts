@@ -17,6 +17,7 @@ export function transformLines(): string[] {
 export function transformExamples(publicUrl: string): string[] {
   return [
     `${publicUrl}/{id}?format=webp`,
+    `${publicUrl}/{id}?format=auto&size=m`,
     `${publicUrl}/{id}.webp?size=m&sharp=2`,
     `${publicUrl}/{id}?rotate=90&flip=h&saturation=0`,
     `${publicUrl}/{id}?blur=20&quality=70&format=jpg`,

@@ -95,18 +95,31 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
 }
 
 /** Sends the request head. `url` comes from `new URL()`, so path and host carry no CR/LF. */
-export async function writeGet(
+export function writeGet(
   conn: Deno.Conn,
   url: URL,
   headers: ReadonlyArray<readonly [string, string]>,
 ): Promise<void> {
+  return writeRequest(conn, "GET", url, headers);
+}
+
+/** Sends a request head and, for a POST (webhook deliveries), its body with its length. */
+export async function writeRequest(
+  conn: Deno.Conn,
+  method: "GET" | "POST",
+  url: URL,
+  headers: ReadonlyArray<readonly [string, string]>,
+  body?: Uint8Array,
+): Promise<void> {
   const target = `${url.pathname}${url.search}` || "/";
   const unsafe = [...target, ...url.host].some((ch) => ch <= " " || ch === "\x7f");
   if (unsafe) throw new ProtocolError("unsafe request line");
-  const lines = [`GET ${target} HTTP/1.1`, `Host: ${url.host}`];
+  const lines = [`${method} ${target} HTTP/1.1`, `Host: ${url.host}`];
   for (const [name, value] of headers) lines.push(`${name}: ${value}`);
+  if (body) lines.push(`Content-Length: ${body.length}`);
   lines.push("Connection: close", "", "");
   await writeAll(conn, new TextEncoder().encode(lines.join("\r\n")));
+  if (body) await writeAll(conn, body);
 }
 
 function parseHead(raw: Uint8Array): Omit<Http1Response, "body"> {

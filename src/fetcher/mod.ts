@@ -3,3 +3,4 @@ export { type Fetched, type FetcherOptions, SafeFetcher } from "./safe_fetcher.t
 export { type Connector, pinnedConnector, type Resolver, systemResolver } from "./network.ts";
 export { checkUrl, MAX_URL_LENGTH, normaliseHostPort } from "./url_policy.ts";
 export { classifyAddress } from "./address_policy.ts";
+export { checkPostUrl, type PostOutcome, safePost, type SafePostOptions } from "./safe_post.ts";

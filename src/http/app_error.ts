@@ -17,6 +17,7 @@ export type ErrorCode =
   | "not_found"
   | "gone"
   | "precondition_failed"
+  | "idempotency_key_conflict"
   | "rate_limited"
   | "quota_exceeded"
   | "storage_exceeded"
@@ -46,6 +47,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   gone: 410,
   precondition_failed: 412,
+  idempotency_key_conflict: 409,
   rate_limited: 429,
   quota_exceeded: 403,
   storage_exceeded: 403,

@@ -61,6 +61,10 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
     actions: ["fix"],
     when: "If-Match does not name the current version; fetch the image and retry",
   },
+  idempotency_key_conflict: {
+    actions: ["fix"],
+    when: "the Idempotency-Key was already used for a different request; use a new key",
+  },
   rate_limited: {
     actions: ["wait"],
     when: "the anonymous hourly or daily limit for this client; wait `seconds` (Retry-After)",

@@ -8,6 +8,7 @@ import type { ImageQueries } from "../images/image_queries.ts";
 import type { ManageImages } from "../images/manage_images.ts";
 import type { UploadImageService } from "../images/upload_image.ts";
 import type { TransformService } from "../transform/transform_service.ts";
+import type { WebhookService } from "../webhooks/mod.ts";
 import type { Caller } from "./caller.ts";
 
 /** What route modules may use: application services, never KV directly. */
@@ -23,6 +24,7 @@ export type AppDeps = {
   sessions: Sessions;
   rateLimiter: RateLimiter;
   transforms: TransformService;
+  webhooks: WebhookService;
   version: string;
 };
 

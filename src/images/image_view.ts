@@ -8,6 +8,10 @@ export type ImageObject = {
   height: number;
   filesize: number;
   created_at: number;
+  /** Ready links to the named sizes (SPEC §5): short side 320, 640, 1080; 1200×630. */
+  sizes: { s: string; m: string; l: string; social: string };
+  thumbhash?: string;
+  dominant_color?: string;
   caption?: string;
   metadata?: Record<string, string>;
   expires_at?: number;
@@ -36,15 +40,24 @@ const expiryMessage = (doc: ImageDoc) =>
 
 /** The image object of SPEC §2, as every endpoint returns it. */
 export function imageObject(doc: ImageDoc, publicUrl: string, deleteUrl?: string): ImageObject {
+  const link = `${publicUrl}/${doc.id}`;
   const out: ImageObject = {
     id: doc.id,
-    link: `${publicUrl}/${doc.id}`,
+    link,
     extension: doc.extension,
     width: doc.width,
     height: doc.height,
     filesize: doc.blob.size,
     created_at: doc.created_at,
+    sizes: {
+      s: `${link}?size=s`,
+      m: `${link}?size=m`,
+      l: `${link}?size=l`,
+      social: `${link}?size=social`,
+    },
   };
+  if (doc.thumbhash !== undefined) out.thumbhash = doc.thumbhash;
+  if (doc.dominant_color !== undefined) out.dominant_color = doc.dominant_color;
   if (doc.caption !== undefined) out.caption = doc.caption;
   if (doc.metadata !== undefined) out.metadata = doc.metadata;
   if (doc.expires_at !== null) out.expires_at = doc.expires_at;

@@ -6,7 +6,7 @@ import type { Clock } from "../clock.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
-import { AppError } from "../http/app_error.ts";
+import { type Action, AppError } from "../http/app_error.ts";
 import { type IdGenerator, IMAGE_ID } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import { endImage, type EndImageDeps } from "./end_image.ts";
@@ -18,6 +18,10 @@ export type OwnerImage = ImageObject & {
   frames: number;
   version: number;
 };
+
+export type BulkDeleteResult =
+  | { id: string; status: "deleted" }
+  | { id: string; status: "failed"; error: { error: string; message: string; action: Action } };
 
 /** The delete token is `randomToken(24)`: 32 base64url characters; a little slack either way. */
 const DELETE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -123,6 +127,28 @@ export class ManageImages {
   async deleteOwned(id: string, owner: string): Promise<void> {
     await this.owned(id, owner);
     await this.#delete(id, "owner", `account:${owner}`);
+  }
+
+  /**
+   * Deletes each of the owner's images in turn and reports each one's outcome: one failure
+   * (someone else's id, an image already gone) does not stop the others.
+   */
+  async deleteManyOwned(ids: string[], owner: string): Promise<BulkDeleteResult[]> {
+    const out: BulkDeleteResult[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        await this.deleteOwned(id, owner);
+        out.push({ id, status: "deleted" });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        out.push({
+          id,
+          status: "failed",
+          error: { error: err.code, message: err.message, action: err.action },
+        });
+      }
+    }
+    return out;
   }
 
   /** The anonymous uploader's delete_url: the token is compared by hash, timing-safely. */

@@ -108,6 +108,7 @@ export class UploadImageService {
           height: info.height,
           frames: info.frames,
           ...(deleteTokenHash ? { delete_token_hash: deleteTokenHash } : {}),
+          ...(info.placeholders ?? {}),
           ...(input.caption !== undefined ? { caption: input.caption } : {}),
           ...(input.metadata && Object.keys(input.metadata).length
             ? { metadata: input.metadata }
@@ -214,7 +215,7 @@ export class UploadImageService {
     if (!record) return null;
     if (record.request !== request) {
       throw fixError(
-        "validation_error",
+        "idempotency_key_conflict",
         "This Idempotency-Key was already used for a different request.",
         "Use a new Idempotency-Key for a new upload; reuse a key only to retry the same request.",
         "Idempotency-Key",

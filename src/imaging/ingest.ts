@@ -2,6 +2,8 @@ import { emptyFile, unsupportedFormat } from "./errors.ts";
 import { ingestBmp, ingestClassic, ingestIco } from "./ingest_raster.ts";
 import { ingestAvif, ingestHeic, ingestWebp } from "./ingest_modern.ts";
 import { ingestSvg } from "./ingest_svg.ts";
+import { placeholdersOf } from "./placeholder_source.ts";
+import type { Placeholders } from "./placeholders.ts";
 import { sniff } from "./sniff.ts";
 import type { Ingested } from "./stored_format.ts";
 
@@ -21,7 +23,16 @@ export type IngestOptions = {
  * Throws AppError: invalid_image (empty, corrupt, truncated), unsupported_format (415),
  * image_too_large, file_too_large (SVG over its limit), internal_error (a codec cannot load).
  */
-export async function ingest(bytes: Uint8Array, opts: IngestOptions): Promise<Ingested> {
+export async function ingest(
+  bytes: Uint8Array,
+  opts: IngestOptions,
+): Promise<Ingested & { placeholders?: Placeholders }> {
+  const info = await ingestFormat(bytes, opts);
+  // Computed once, here, from what is stored: the event keeps them, so replay needs no pixels.
+  return { ...info, placeholders: await placeholdersOf(info.bytes, info.format, info) };
+}
+
+async function ingestFormat(bytes: Uint8Array, opts: IngestOptions): Promise<Ingested> {
   if (bytes.length === 0) throw emptyFile();
   const { format, detected } = sniff(bytes);
   const { limits } = opts;

@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { canonicalString, needsSignature } from "../transform/params.ts";
 import { parseTransformQuery } from "../transform/query_schema.ts";
+import { withFormatAuto } from "../transform/format_auto.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromResponse, jsonResult } from "./tool_results.ts";
 
@@ -21,7 +22,7 @@ export async function transformLink(
     else if (value !== undefined && value !== null) params[name] = JSON.stringify(value);
   }
   const query = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, [String(v)]]));
-  const parsed = parseTransformQuery(query).params;
+  const { params: parsed, auto } = parseTransformQuery(query);
   const image = `/v1/images/${encodeURIComponent(String(id))}`;
   if (needsSignature(parsed)) {
     return fromResponse(
@@ -36,6 +37,6 @@ export async function transformLink(
   const res = await ctx.call(image);
   if (!res.ok) return fromResponse(res);
   await res.body?.cancel();
-  const qs = canonicalString(parsed);
+  const qs = auto ? withFormatAuto(canonicalString(parsed)) : canonicalString(parsed);
   return jsonResult({ id, url: `${ctx.publicUrl}/${id}${qs ? `?${qs}` : ""}`, params: qs }, 200);
 }

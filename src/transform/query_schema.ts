@@ -6,7 +6,9 @@ import { canonicalString } from "./params.ts";
 
 /** What each parameter accepts, in words: the hint of every refusal. */
 export const ALLOWED: Readonly<Record<string, string>> = {
-  format: "jpg (or jpeg), webp, avif, png, gif",
+  format: "jpg (or jpeg), webp, avif, png, gif, or auto (AVIF when the request's Accept lists " +
+    "image/avif, else WebP when it lists image/webp, else the stored format; animated GIFs " +
+    "stay GIF; responses carry Vary: Accept)",
   brightness: "a number from 0 to 10; 1 leaves the image unchanged",
   contrast: "a number from 0 to 10; 1 leaves the image unchanged",
   gamma: "a number from 0 to 10; 1 (or 0) leaves the image unchanged",
@@ -117,7 +119,16 @@ export const TransformQuerySchema = z.strictObject({
   return params satisfies TransformParams;
 });
 
-export type ParsedQuery = { params: TransformParams; canonical: string; sig: string | null };
+/**
+ * `auto` is true for `format=auto`: the format is then left out of `params` (and `canonical`),
+ * as it depends on each request's Accept header (see format_auto.ts).
+ */
+export type ParsedQuery = {
+  params: TransformParams;
+  canonical: string;
+  sig: string | null;
+  auto: boolean;
+};
 
 /**
  * Validates a query (each name → all its values). Throws AppError("invalid_transform") naming
@@ -133,6 +144,8 @@ export function parseTransformQuery(query: Record<string, string[]>): ParsedQuer
     if (name === "sig") sig = values[0];
     else flat[name] = values[0];
   }
+  const auto = flat.format?.toLowerCase() === "auto";
+  if (auto) delete flat.format;
   const result = TransformQuerySchema.safeParse(flat);
   if (!result.success) {
     const issue = result.error.issues[0];
@@ -151,7 +164,7 @@ export function parseTransformQuery(query: Record<string, string[]>): ParsedQuer
   if (scaled > 8192) {
     throw refuse("dpr", flat.dpr ?? "1", "w×dpr and h×dpr must be at most 8192 pixels.");
   }
-  return { params, canonical: canonicalString(params), sig };
+  return { params, canonical: canonicalString(params), sig, auto };
 }
 
 function refusal(name: string, value: string, issue: z.core.$ZodIssue): AppError {

@@ -1,0 +1,2 @@
+export { sharexConfig } from "./sharex.ts";
+export { uploaderScript } from "./shell_script.ts";

@@ -1,0 +1,214 @@
+import type { StoredEvent } from "../../domain/event_envelope.ts";
+import type { ImageUploaded } from "../../domain/image/events.ts";
+import type { Clock } from "../clock.ts";
+import { openText } from "../crypto.ts";
+import type { EventStore } from "../event_store/mod.ts";
+import { type PostOutcome, safePost } from "../fetcher/mod.ts";
+import type { ImageQueries } from "../images/image_queries.ts";
+import { VERSION } from "../version.ts";
+import { payloadOf } from "./payload.ts";
+import { signWebhook } from "./signature.ts";
+import { type Attempt, type Delivery, EVENT_TYPE_OF, type Webhook } from "./types.ts";
+import { webhookKeys, type WebhookStore } from "./webhook_store.ts";
+
+/** After the n-th failed attempt, wait this long (the last entry repeats), until 24 h are up. */
+export const BACKOFF_MS = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800].map((s) => s * 1000);
+export const GIVE_UP_AFTER_MS = 24 * 3600_000;
+const POST_TIMEOUT_MS = 10_000;
+/** A lease outlives the longest round of one webhook's queue (see MAX_ROUND_MS). */
+const LEASE_MS = 60_000;
+const MAX_ROUND_MS = 30_000;
+/** Enqueued deliveries per KV commit: well inside its mutation and size limits. */
+const FLUSH_AT = 100;
+const COMMITS_PER_TICK = 2_000;
+
+export type DispatcherDeps = {
+  store: EventStore;
+  hooks: WebhookStore;
+  queries: ImageQueries;
+  clock: Clock;
+  secret: string;
+  publicUrl: string;
+  allowHosts: ReadonlySet<string>;
+};
+
+type Item = { key: Deno.KvKey; hookId: string; delivery: Delivery };
+
+/**
+ * Webhook deliveries as a catch-up subscription over the event log: a tick turns the commits
+ * after the stored checkpoint into deliveries (each webhook's queue, in log order, written in
+ * the same KV commit as the new checkpoint), then sends what is due. At least once: a crash
+ * between a send and its record sends again, with the same `webhook-id`. In order per webhook,
+ * so per image: a delivery being retried holds back the ones behind it.
+ */
+export class WebhookDispatcher {
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #running: Promise<void> | null = null;
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** Started by the composition root (main.ts); tests start and stop it themselves. */
+  start(intervalMs: number): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.tickOnce(), intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  /** One tick, unless one is already running in this process (then that one's promise). */
+  tickOnce(): Promise<void> {
+    this.#running ??= this.tick()
+      .catch((err) => console.error("webhooks:", err))
+      .finally(() => (this.#running = null));
+    return this.#running;
+  }
+
+  async tick(): Promise<void> {
+    await this.catchUp();
+    await this.deliverDue();
+  }
+
+  /** Log commits after the checkpoint → queued deliveries. */
+  async catchUp(): Promise<void> {
+    const { kv } = this.deps.hooks;
+    let checkpoint = await kv.get<string>(webhookKeys.checkpoint());
+    let items: Item[] = [];
+    let last: string | null = null;
+    const owners = new Map<string, Webhook[]>();
+    const flush = async () => {
+      if (last === null) return true;
+      const op = kv.atomic().check(checkpoint).set(webhookKeys.checkpoint(), last);
+      for (const item of items) {
+        op.set(item.key, item.delivery).set(webhookKeys.pending(item.hookId), true);
+      }
+      const res = await op.commit();
+      // Another process moved the checkpoint first: it queued these; the next tick goes on.
+      if (!res.ok) return false;
+      checkpoint = { key: webhookKeys.checkpoint(), value: last, versionstamp: res.versionstamp };
+      items = [];
+      last = null;
+      return true;
+    };
+    let commits = 0;
+    for await (const commit of this.deps.store.readLog(checkpoint.value ?? undefined)) {
+      for (const [index, event] of commit.events.entries()) {
+        items.push(...await this.#deliveriesOf(event, commit.versionstamp, index, owners));
+      }
+      last = commit.versionstamp;
+      if (items.length >= FLUSH_AT && !await flush()) return;
+      if (++commits >= COMMITS_PER_TICK) break;
+    }
+    await flush();
+  }
+
+  async #deliveriesOf(
+    event: StoredEvent,
+    versionstamp: string,
+    index: number,
+    owners: Map<string, Webhook[]>,
+  ): Promise<Item[]> {
+    const type = EVENT_TYPE_OF[event.type];
+    if (!type || !event.stream.startsWith("image-")) return [];
+    const id = event.stream.slice(6);
+    const owner = event.type === "ImageUploaded"
+      ? (event.data as ImageUploaded).owner
+      : (await this.deps.queries.get(id))?.owner ?? null;
+    // Webhooks belong to accounts; an anonymous image has nobody to tell.
+    if (!owner) return [];
+    let hooks = owners.get(owner);
+    if (!hooks) owners.set(owner, hooks = await this.deps.hooks.ofOwner(owner));
+    const seq = `${versionstamp}.${String(index).padStart(4, "0")}`;
+    const wanted = hooks.filter((h) => h.events.includes(type) && h.created_at_ms <= event.meta.at);
+    if (wanted.length === 0) return [];
+    const body = payloadOf(type, event, this.deps.publicUrl);
+    return wanted.map((h) => ({
+      key: webhookKeys.queue(h.id, seq),
+      hookId: h.id,
+      delivery: {
+        msg_id: `msg_${seq.replace(".", "_")}`,
+        type,
+        image_id: id,
+        body,
+        event_at_ms: event.meta.at,
+        attempts: 0,
+        next_at_ms: event.meta.at,
+      },
+    }));
+  }
+
+  /** Sends the due head of every non-empty queue; webhooks in parallel, each queue in order. */
+  async deliverDue(): Promise<void> {
+    const ids: string[] = [];
+    for await (const id of this.deps.hooks.pendingWebhooks()) ids.push(id);
+    await Promise.all(ids.map((id) => this.#deliverQueue(id)));
+  }
+
+  async #deliverQueue(id: string): Promise<void> {
+    const { hooks } = this.deps;
+    const lease = await hooks.lease(id, LEASE_MS);
+    if (!lease) return;
+    const started = performance.now();
+    try {
+      const hook = await hooks.get(id);
+      if (!hook) return await hooks.kv.delete(webhookKeys.pending(id));
+      const secret = await openText(this.deps.secret, "webhook", hook.secret_sealed);
+      while (performance.now() - started < MAX_ROUND_MS) {
+        const head = await hooks.head(id);
+        if (!head) return await hooks.clearPendingIfEmpty(id);
+        if (head.value.next_at_ms > this.deps.clock.now()) return;
+        if (!await this.#attempt(hook, secret, head)) return;
+      }
+    } finally {
+      await hooks.release(id, lease);
+    }
+  }
+
+  /** One try of the queue's head; true when the queue may move on to the next delivery. */
+  async #attempt(hook: Webhook, secret: string, head: Deno.KvEntry<Delivery>): Promise<boolean> {
+    const d = head.value;
+    const timestamp = Math.floor(this.deps.clock.now() / 1000);
+    const headers: [string, string][] = [
+      ["Content-Type", "application/json"],
+      ["User-Agent", `imgpro-webhooks/${VERSION}`],
+      ["webhook-id", d.msg_id],
+      ["webhook-timestamp", String(timestamp)],
+      ["webhook-signature", await signWebhook(secret, d.msg_id, timestamp, d.body)],
+    ];
+    const outcome: PostOutcome = await safePost(
+      hook.url,
+      headers,
+      new TextEncoder().encode(d.body),
+      { allowHosts: this.deps.allowHosts, timeoutMs: POST_TIMEOUT_MS },
+    );
+    const now = this.deps.clock.now();
+    const attempts = d.attempts + 1;
+    const ok = "status" in outcome && outcome.status >= 200 && outcome.status < 300;
+    const deadline = d.event_at_ms + GIVE_UP_AFTER_MS;
+    const result = ok ? "delivered" : now >= deadline ? "failed" : "retrying";
+    const nextAt = result === "retrying"
+      ? Math.min(deadline, now + BACKOFF_MS[Math.min(attempts, BACKOFF_MS.length) - 1])
+      : null;
+    const attempt: Attempt = {
+      msg_id: d.msg_id,
+      type: d.type,
+      image_id: d.image_id,
+      attempt: attempts,
+      at: Math.floor(now / 1000),
+      status_code: "status" in outcome ? outcome.status : null,
+      error: "error" in outcome
+        ? outcome.error
+        : ok
+        ? null
+        : `the receiver answered ${outcome.status}`,
+      result,
+      next_attempt_at: nextAt === null ? null : Math.floor(nextAt / 1000),
+    };
+    const next = nextAt === null ? null : { ...d, attempts, next_at_ms: nextAt };
+    await this.deps.hooks.recordAttempt(hook, head, attempt, next, now);
+    return result !== "retrying";
+  }
+}

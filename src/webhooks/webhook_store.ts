@@ -1,0 +1,162 @@
+import type { Attempt, Delivery, Webhook } from "./types.ts";
+
+/** Every KV key of the webhooks, in one place. */
+export const webhookKeys = {
+  hook: (id: string): Deno.KvKey => ["webhook", id],
+  byOwner: (owner: string, id?: string): Deno.KvKey =>
+    id ? ["webhook_owner", owner, id] : ["webhook_owner", owner],
+  /** A webhook's queue, in log order (seq is the commit versionstamp and the event's index). */
+  queue: (id: string, seq?: string): Deno.KvKey =>
+    seq ? ["webhook_queue", id, seq] : ["webhook_queue", id],
+  /** Set while a webhook's queue is not empty, so a tick visits only those. */
+  pending: (id?: string): Deno.KvKey => id ? ["webhook_pending", id] : ["webhook_pending"],
+  attempts: (id: string): Deno.KvKey => ["webhook_attempt", id],
+  /** The last log commit the dispatcher has turned into deliveries. */
+  checkpoint: (): Deno.KvKey => ["webhook_checkpoint"],
+  /** Held by the process delivering a webhook's queue, so two do not send it at once. */
+  lease: (id: string): Deno.KvKey => ["webhook_lease", id],
+};
+
+const ATTEMPTS_KEPT_MS = 14 * 86_400_000;
+const RECENT = 20;
+
+export class WebhookStore {
+  constructor(readonly kv: Deno.Kv) {}
+
+  async create(hook: Webhook): Promise<void> {
+    const res = await this.kv.atomic()
+      .check({ key: webhookKeys.hook(hook.id), versionstamp: null })
+      .set(webhookKeys.hook(hook.id), hook)
+      .set(webhookKeys.byOwner(hook.owner, hook.id), hook.id)
+      .commit();
+    if (!res.ok) throw new Error(`webhook ${hook.id} already exists`);
+  }
+
+  async get(id: string): Promise<Webhook | null> {
+    return (await this.kv.get<Webhook>(webhookKeys.hook(id))).value;
+  }
+
+  async ofOwner(owner: string): Promise<Webhook[]> {
+    const ids: string[] = [];
+    for await (const e of this.kv.list<string>({ prefix: webhookKeys.byOwner(owner) })) {
+      ids.push(e.value);
+    }
+    const found = await Promise.all(ids.map((id) => this.get(id)));
+    return found.filter((h): h is Webhook => h !== null);
+  }
+
+  /** Removes the registration, its queue and its history; nothing more is sent to it. */
+  async delete(hook: Webhook): Promise<void> {
+    await this.kv.atomic()
+      .delete(webhookKeys.hook(hook.id))
+      .delete(webhookKeys.byOwner(hook.owner, hook.id))
+      .delete(webhookKeys.pending(hook.id))
+      .commit();
+    for (const prefix of [webhookKeys.queue(hook.id), webhookKeys.attempts(hook.id)]) {
+      let batch = this.kv.atomic();
+      let n = 0;
+      for await (const e of this.kv.list({ prefix })) {
+        batch.delete(e.key);
+        if (++n % 500 === 0) {
+          await batch.commit();
+          batch = this.kv.atomic();
+        }
+      }
+      await batch.commit();
+    }
+  }
+
+  async head(id: string): Promise<Deno.KvEntry<Delivery> | null> {
+    for await (const e of this.kv.list<Delivery>({ prefix: webhookKeys.queue(id) }, { limit: 1 })) {
+      return e;
+    }
+    return null;
+  }
+
+  async pendingCount(id: string): Promise<number> {
+    let n = 0;
+    for await (const _ of this.kv.list({ prefix: webhookKeys.queue(id) })) n++;
+    return n;
+  }
+
+  async *pendingWebhooks(): AsyncGenerator<string> {
+    for await (const e of this.kv.list({ prefix: webhookKeys.pending() })) {
+      yield String(e.key[1]);
+    }
+  }
+
+  /** Newest first. */
+  async recentAttempts(id: string): Promise<Attempt[]> {
+    const out: Attempt[] = [];
+    const iter = this.kv.list<Attempt>({ prefix: webhookKeys.attempts(id) }, {
+      reverse: true,
+      limit: RECENT,
+    });
+    for await (const e of iter) out.push(e.value);
+    return out;
+  }
+
+  /**
+   * Records an attempt and its consequence in one commit: the delivery leaves the queue
+   * (delivered or given up) or is rescheduled, and the webhook's status follows.
+   */
+  async recordAttempt(
+    hook: Webhook,
+    head: Deno.KvEntry<Delivery>,
+    attempt: Attempt,
+    next: Delivery | null,
+    atMs: number,
+  ): Promise<void> {
+    const hookEntry = await this.kv.get<Webhook>(webhookKeys.hook(hook.id));
+    if (!hookEntry.value) return; // deleted meanwhile: nothing to record
+    const current = hookEntry.value;
+    const updated: Webhook = {
+      ...current,
+      status: attempt.result === "delivered"
+        ? "active"
+        : attempt.result === "failed"
+        ? "failed"
+        : current.status === "failed"
+        ? "failed"
+        : "retrying",
+      delivered: current.delivered + (attempt.result === "delivered" ? 1 : 0),
+      failed_deliveries: current.failed_deliveries + (attempt.result === "failed" ? 1 : 0),
+    };
+    const op = this.kv.atomic()
+      .check(head)
+      .check(hookEntry)
+      .set(webhookKeys.hook(hook.id), updated)
+      .set(
+        [...webhookKeys.attempts(hook.id), atMs, attempt.msg_id, attempt.attempt],
+        attempt,
+        { expireIn: ATTEMPTS_KEPT_MS },
+      );
+    if (next) op.set(head.key, next);
+    else op.delete(head.key);
+    await op.commit();
+  }
+
+  /**
+   * Drops the pending flag when the queue is empty. An enqueue rewrites the flag, so checking
+   * the flag's versionstamp keeps a delivery enqueued meanwhile from being stranded.
+   */
+  async clearPendingIfEmpty(id: string): Promise<void> {
+    const flag = await this.kv.get(webhookKeys.pending(id));
+    if (flag.versionstamp === null || await this.head(id)) return;
+    await this.kv.atomic().check(flag).delete(flag.key).commit();
+  }
+
+  async lease(id: string, ms: number): Promise<string | null> {
+    const token = crypto.randomUUID();
+    const res = await this.kv.atomic()
+      .check({ key: webhookKeys.lease(id), versionstamp: null })
+      .set(webhookKeys.lease(id), token, { expireIn: ms })
+      .commit();
+    return res.ok ? token : null;
+  }
+
+  async release(id: string, token: string): Promise<void> {
+    const entry = await this.kv.get<string>(webhookKeys.lease(id));
+    if (entry.value === token) await this.kv.atomic().check(entry).delete(entry.key).commit();
+  }
+}
