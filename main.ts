@@ -10,13 +10,18 @@ import { VERSION } from "./src/version.ts";
 
 const BLOB_GRACE_MS = 3600_000;
 
+/** A configuration mistake stops the start with its one message, never a stack trace. */
+function stopOnConfigError(err: unknown): never {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(err.message);
+  Deno.exit(2);
+}
+
 function boot() {
   try {
     return loadConfig(Deno.env.toObject());
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    Deno.exit(2);
+    stopOnConfigError(err);
   }
 }
 
@@ -43,7 +48,7 @@ Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
 });
 
-const services = await ready;
+const services = await ready.catch(stopOnConfigError);
 // Webhook deliveries: a catch-up over the event log, every second (see src/webhooks).
 services.webhookDispatcher.start(1_000);
 const app = createApp({ ...services, version: VERSION });

@@ -8,7 +8,8 @@ import { formatBytes } from "../src/format_bytes.ts";
 import { AppError } from "../src/http/app_error.ts";
 import { wellFormedDeleteLink } from "../src/images/manage_images.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
-import { Layout, page } from "./pages/layout.tsx";
+import { DeleteImagePage } from "./pages/images_table.tsx";
+import { isLoggedIn, Layout, page } from "./pages/layout.tsx";
 import { errorResponses } from "./schemas.ts";
 
 const deleteByToken = createRoute({
@@ -59,7 +60,7 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const { plan } = await checkUpgrade(c);
     const p = deps.config.plans[plan];
     return c.html(page(
-      <Layout title={`Upgrade to ${plan}`}>
+      <Layout title={`Upgrade to ${plan}`} loggedIn={isLoggedIn(c)}>
         <h1>Upgrade to {plan}</h1>
         <p>
           {p.uploads.toLocaleString("en")} uploads a month and {formatBytes(p.storage)}{" "}
@@ -75,7 +76,8 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const { plan, account } = await checkUpgrade(c);
     const now = await deps.accounts.changePlan(account, plan, { upgradeOnly: true });
     return c.html(page(
-      <Layout title="Upgraded">
+      <Layout title="Upgraded" loggedIn={isLoggedIn(c)}>
+        <h1>Upgraded</h1>
         <p class="ok">Your account is now on the {now} plan.</p>
         <p>
           <a href="/account">See your account</a>
@@ -100,17 +102,17 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/delete/:id/:token", async (c) => {
     const doc = await deleteTarget(c);
     const done = doc.status !== "live";
+    if (!done) {
+      const action = `/delete/${doc.id}/${c.req.param("token")}`;
+      return c.html(page(<DeleteImagePage doc={doc} action={action} loggedIn={isLoggedIn(c)} />));
+    }
     return c.html(page(
-      <Layout title="Delete image">
-        {done ? <p class="ok">This image is already gone.</p> : (
-          <>
-            <h1>Delete image {doc.id}?</h1>
-            <img src={`/${doc.id}.${doc.extension}`} width={240} alt="" />
-            <form method="post">
-              <button type="submit">Delete it for good</button>
-            </form>
-          </>
-        )}
+      <Layout title="Delete image" loggedIn={isLoggedIn(c)}>
+        <h1>Already deleted</h1>
+        <p class="ok">This image is already gone.</p>
+        <p>
+          <a href="/">Upload a new image</a>
+        </p>
       </Layout>,
     ));
   });
@@ -122,8 +124,12 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.post("/delete/:id/:token", async (c) => {
     await remove(c);
     return c.html(page(
-      <Layout title="Deleted">
-        <p class="ok">The image is deleted. Its link no longer works.</p>
+      <Layout title="Deleted" loggedIn={isLoggedIn(c)}>
+        <h1>Deleted</h1>
+        <p class="ok" role="status">The image is deleted. Its link no longer works.</p>
+        <p>
+          <a href="/">Upload a new image</a>
+        </p>
       </Layout>,
     ));
   });

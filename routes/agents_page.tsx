@@ -1,3 +1,4 @@
+// deno-lint-ignore-file jsx-key -- server-rendered hono/jsx has no reconciler; a key would be printed as an HTML attribute
 import type { Config } from "../src/config.ts";
 import { limitLines } from "../src/docs/limits_text.ts";
 import { ACTION_MEANING, ERROR_CATALOGUE } from "../src/http/error_catalogue.ts";
@@ -34,11 +35,23 @@ function mcpConfig(base: string) {
   );
 }
 
+/**
+ * Text from the shared tables (written for llms-full.txt, where `x` marks code) as HTML: the
+ * backticked parts become <code>, the rest stays text.
+ */
+function Inline(props: { text: string }) {
+  return (
+    <>
+      {props.text.split("`").map((part, i) => i % 2 === 1 ? <code>{part}</code> : part)}
+    </>
+  );
+}
+
 /** /api/ai-agents: how to build an agent on the API, with this server's URLs and numbers. */
-export function AgentsGuide(props: { config: Config }) {
+export function AgentsGuide(props: { config: Config; loggedIn?: boolean }) {
   const base = props.config.publicUrl;
   return (
-    <Layout title="Agents' guide">
+    <Layout title="Agents' guide" loggedIn={props.loggedIn}>
       <h1>Using imgpro from an agent</h1>
       <p>
         An agent can reach the service three ways: the <a href="/mcp">MCP</a>{" "}
@@ -61,8 +74,8 @@ export function AgentsGuide(props: { config: Config }) {
       <p>The tools return the API's own JSON, and errors as the same envelope, marked isError:</p>
       <ul>
         {toolSpecs(props.config).map((t) => (
-          <li key={t.name}>
-            <code>{t.name}</code>: {t.description}
+          <li>
+            <code>{t.name}</code>: <Inline text={t.description} />
           </li>
         ))}
       </ul>
@@ -78,11 +91,13 @@ export function AgentsGuide(props: { config: Config }) {
           <th>what the agent does</th>
         </tr>
         {Object.entries(ACTION_MEANING).map(([type, meaning]) => (
-          <tr key={type}>
+          <tr>
             <td>
               <code>{type}</code>
             </td>
-            <td>{meaning}</td>
+            <td>
+              <Inline text={meaning} />
+            </td>
           </tr>
         ))}
       </table>
@@ -118,7 +133,13 @@ export function AgentsGuide(props: { config: Config }) {
       </p>
 
       <h2>Limits on this server</h2>
-      <ul>{limitLines(props.config).map((line) => <li key={line}>{line}</li>)}</ul>
+      <ul>
+        {limitLines(props.config).map((line) => (
+          <li>
+            <Inline text={line} />
+          </li>
+        ))}
+      </ul>
 
       <h2>Error codes</h2>
       <table>
@@ -128,7 +149,7 @@ export function AgentsGuide(props: { config: Config }) {
           <th>action</th>
         </tr>
         {ERROR_CATALOGUE.map((e) => (
-          <tr key={e.code}>
+          <tr>
             <td>
               <code>{e.code}</code>
             </td>
@@ -141,4 +162,5 @@ export function AgentsGuide(props: { config: Config }) {
   );
 }
 
-export const agentsGuide = (config: Config) => page(<AgentsGuide config={config} />);
+export const agentsGuide = (config: Config, loggedIn = false) =>
+  page(<AgentsGuide config={config} loggedIn={loggedIn} />);

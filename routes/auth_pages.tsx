@@ -4,22 +4,57 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { z } from "zod";
 import { DomainError } from "../domain/errors.ts";
+import {
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  PASSWORD_RULE,
+  passwordProblem,
+} from "../src/accounts/password_policy.ts";
 import { SESSION_TTL_MS, sessionCookieName } from "../src/accounts/sessions.ts";
+import { AppError } from "../src/http/app_error.ts";
+import { renderError } from "../src/http/error_handler.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
-import { Layout, page } from "./pages/layout.tsx";
+import { isLoggedIn, Layout, page } from "./pages/layout.tsx";
 
+// Login takes any password an older rule allowed; new ones go through passwordProblem.
 const Credentials = z.object({
   email: z.email().max(254),
-  password: z.string().min(8, "at least 8 characters").max(200),
+  password: z.string().min(1, "required").max(PASSWORD_MAX),
 });
 
-function AuthForm(props: { mode: "register" | "login"; error?: string; email?: string }) {
+function AuthForm(
+  props: {
+    mode: "register" | "login";
+    error?: string;
+    hint?: string;
+    email?: string;
+    /** A taken address: offer the login page with the address filled in. */
+    offerLogin?: boolean;
+    loggedIn?: boolean;
+  },
+) {
   const register = props.mode === "register";
+  const loginHref = `/auth/login?email=${encodeURIComponent(props.email ?? "")}`;
   return (
-    <Layout title={register ? "Create an account" : "Log in"}>
+    <Layout title={register ? "Create an account" : "Log in"} loggedIn={props.loggedIn}>
       <h1>{register ? "Create a free account" : "Log in"}</h1>
       {register ? <p>Free accounts keep uploads permanently, up to 70 MB each.</p> : null}
-      {props.error ? <p class="error">{props.error}</p> : null}
+      {props.error
+        ? (
+          <p class="error" role="alert">
+            {props.error}
+            {props.hint ? ` ${props.hint}` : null}
+            {props.offerLogin
+              ? (
+                <>
+                  {" "}
+                  <a href={loginHref}>Log in</a> instead, or use another address.
+                </>
+              )
+              : null}
+          </p>
+        )
+        : null}
       <form method="post">
         <label>
           E-mail{" "}
@@ -37,10 +72,13 @@ function AuthForm(props: { mode: "register" | "login"; error?: string; email?: s
             type="password"
             name="password"
             required
-            minlength={8}
+            minlength={register ? PASSWORD_MIN : undefined}
+            maxlength={PASSWORD_MAX}
             autocomplete={register ? "new-password" : "current-password"}
+            aria-describedby={register ? "password-rule" : undefined}
           />
         </label>
+        {register ? <small id="password-rule">{PASSWORD_RULE}</small> : null}
         <button type="submit">{register ? "Create account" : "Log in"}</button>
       </form>
       <p>
@@ -74,10 +112,21 @@ async function readForm(c: Context) {
   return { email: String(body.email ?? ""), password: String(body.password ?? "") };
 }
 
+/** An API client (JSON preferred, no HTML) gets the error envelope instead of the page. */
+const wantsJson = (c: Context) => {
+  const accept = c.req.header("accept") ?? "";
+  return accept.includes("application/json") && !accept.includes("text/html");
+};
+
 /** A body that is not a form at all is the client's fault: the form again, with 400. */
 function unreadable(c: Context, mode: "register" | "login") {
   const error = "The form could not be read. Fill it in and send it again.";
   return c.html(page(<AuthForm mode={mode} error={error} />), 400);
+}
+
+function formIssue(issue: z.core.$ZodIssue | undefined): string {
+  const field = String(issue?.path[0] ?? "form");
+  return field === "email" ? "That is not an e-mail address." : `${field}: ${issue?.message}.`;
 }
 
 function reserveAuthAttempt(c: Context<AppEnv>, deps: AppDeps) {
@@ -94,19 +143,32 @@ function tooMany(c: Context<AppEnv>, mode: "login" | "register", email: string, 
 export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.use("/auth/*", csrf({ origin: new URL(deps.config.publicUrl).origin }));
 
-  app.get("/auth/register", (c) => c.html(page(<AuthForm mode="register" />)));
+  app.get(
+    "/auth/register",
+    (c) => c.html(page(<AuthForm mode="register" loggedIn={isLoggedIn(c)} />)),
+  );
   app.post("/auth/register", async (c) => {
     const form = await readForm(c);
     if (!form) return unreadable(c, "register");
     const parsed = Credentials.safeParse(form);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+    const problem = parsed.success
+      ? passwordProblem(parsed.data.password, parsed.data.email)
+      : { message: formIssue(parsed.error.issues[0]), hint: "Correct it and send the form again." };
+    if (problem) {
+      const field = parsed.success ? "password" : String(parsed.error.issues[0].path[0]);
+      if (wantsJson(c)) {
+        return renderError(
+          c,
+          new AppError("validation_error", problem.message, { type: "fix", field, ...problem }),
+        );
+      }
       return c.html(
         page(
           <AuthForm
             mode="register"
             email={form.email}
-            error={`${String(issue.path[0])}: ${issue.message}`}
+            error={problem.message}
+            hint={problem.hint}
           />,
         ),
         422,
@@ -117,14 +179,23 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const attempt = await reserveAuthAttempt(c, deps);
     if (!attempt.ok) return tooMany(c, "register", form.email, attempt.wait);
     try {
-      const accountId = await deps.accounts.register(parsed.data.email, parsed.data.password);
+      const accountId = await deps.accounts.register(parsed.data!.email, parsed.data!.password);
       await attempt.refund();
       startSession(c, deps, await deps.sessions.create(accountId));
       return c.redirect("/keys?welcome=1", 303);
     } catch (err) {
       if (err instanceof DomainError && err.code === "already_exists") {
+        // The person probably has an account already: say so and offer the way in. The attempt
+        // stays spent, so this answer is rate limited exactly like a failed login.
         return c.html(
-          page(<AuthForm mode="register" email={form.email} error={err.message} />),
+          page(
+            <AuthForm
+              mode="register"
+              email={form.email}
+              error="This e-mail address is already registered: an account with it already exists."
+              offerLogin
+            />,
+          ),
           409,
         );
       }
@@ -132,7 +203,17 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     }
   });
 
-  app.get("/auth/login", (c) => c.html(page(<AuthForm mode="login" />)));
+  app.get(
+    "/auth/login",
+    (c) =>
+      c.html(page(
+        <AuthForm
+          mode="login"
+          email={c.req.query("email")?.slice(0, 254)}
+          loggedIn={isLoggedIn(c)}
+        />,
+      )),
+  );
   app.post("/auth/login", async (c) => {
     const form = await readForm(c);
     if (!form) return unreadable(c, "login");
@@ -162,6 +243,7 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/auth/logout", (c) =>
     c.html(page(
       <Layout title="Log out" loggedIn={c.get("caller").kind === "account"}>
+        <h1>Log out</h1>
         <form method="post" action="/auth/logout">
           <button type="submit">Log out</button>
         </form>

@@ -127,7 +127,7 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       const nowSeconds = toUnixSeconds(deps.clock.now());
       // Reads check the time themselves: an image is never served after expires_at, cron or not.
       if (doc.status !== "live" || (doc.expires_at !== null && doc.expires_at <= nowSeconds)) {
-        if (html) return c.html(`<!DOCTYPE html>${GonePage({ id })}`, 410);
+        if (html) return c.html(`<!DOCTYPE html>${GonePage({ id, caller: c.get("caller") })}`, 410);
         throw gone(id);
       }
       const parsed = parseTransformQuery(c.req.queries());
@@ -138,7 +138,11 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       if (signature !== "ok") throw invalidSignature(signature);
       const rendition = await deps.transforms.resolve(doc, params, ext);
       if (html) {
-        c.header("Cache-Control", "public, max-age=60");
+        // A logged-in person's page carries their header (and, for the owner, a delete link).
+        c.header(
+          "Cache-Control",
+          c.get("caller")?.kind === "account" ? "private, max-age=60" : "public, max-age=60",
+        );
         const image = {
           url: `${deps.config.publicUrl}/${id}.${rendition.format}${imageQuery(params, sig)}`,
           mime: rendition.mime,
@@ -148,7 +152,13 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         };
         return c.html(
           `<!DOCTYPE html>${
-            ViewerPage({ doc, image, publicUrl: deps.config.publicUrl, nowSeconds })
+            ViewerPage({
+              doc,
+              image,
+              publicUrl: deps.config.publicUrl,
+              nowSeconds,
+              caller: c.get("caller"),
+            })
           }`,
           200,
         );
@@ -180,7 +190,12 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       deps.queries.forget(err.imageId);
       const fresh = await deps.queries.get(err.imageId);
       if (fresh && isLive(fresh, toUnixSeconds(deps.clock.now()))) throw err;
-      if (wantsHtml(c)) return c.html(`<!DOCTYPE html>${GonePage({ id: err.imageId })}`, 410);
+      if (wantsHtml(c)) {
+        return c.html(
+          `<!DOCTYPE html>${GonePage({ id: err.imageId, caller: c.get("caller") })}`,
+          410,
+        );
+      }
       throw gone(err.imageId);
     }
   });

@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { stringify } from "yaml";
 import { llmsFull } from "../src/docs/llms_full.ts";
 import { llmsShort } from "../src/docs/llms_short.ts";
 import { openApiSource, registerBearerScheme } from "../src/docs/openapi_document.ts";
+import { apiReferenceCsp } from "../src/http/page_csp.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { assetUrl, preloadScalar } from "./pages/assets.ts";
 import { agentsGuide } from "./agents_page.tsx";
 import { errorResponses } from "./schemas.ts";
 
@@ -37,8 +38,14 @@ const routes = {
   llmsFull: text("/llms-full.txt", "The full plain-text reference", "text/plain"),
 };
 
-const SCALAR_SCRIPT =
-  "https://cdn.jsdelivr.net/npm/@scalar/api-reference@1.72.1/dist/browser/standalone.js";
+/** Scalar renders into #app; api.js reads the document's URL from the element. */
+const apiPage = () =>
+  `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">` +
+  `<meta name="viewport" content="width=device-width, initial-scale=1">` +
+  `<title>imgpro API</title><link rel="icon" href="/favicon.ico"></head>` +
+  `<body><div id="app" data-url="/openapi.json"></div>` +
+  `<script src="${assetUrl("scalar.js")}"></script><script src="${assetUrl("api.js")}"></script>` +
+  `</body></html>`;
 
 // Documents are the same for every caller and change only with a deploy.
 const CACHE = "public, max-age=300";
@@ -62,8 +69,17 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     (c) => c.text(llmsFull(doc(), deps.config), 200, { "Cache-Control": CACHE }),
   );
 
-  // The page is rendered here; its script comes from Scalar's CDN in the browser, pinned so the
-  // docs do not change under us with Scalar's releases.
-  app.get("/api", Scalar({ url: "/openapi.json", pageTitle: "imgpro API", cdn: SCALAR_SCRIPT }));
-  app.get("/api/ai-agents", (c) => c.html(agentsGuide(deps.config)));
+  // Scalar's standalone bundle is served from our copy of its npm package (pinned in deno.json),
+  // so /api works offline and loads nothing from a CDN.
+  const apiCsp = apiReferenceCsp(deps.config.publicUrl);
+  app.get("/api", async (c) => {
+    await preloadScalar(); // read and compressed on the first visit, so its URL has its version
+    c.header("Content-Security-Policy", apiCsp);
+    c.header("Cache-Control", CACHE);
+    return c.html(apiPage());
+  });
+  app.get(
+    "/api/ai-agents",
+    (c) => c.html(agentsGuide(deps.config, c.get("caller")?.kind === "account")),
+  );
 }

@@ -1,10 +1,26 @@
 import type { ImageDoc } from "../projections/image_read_model.ts";
+import type { Caller } from "../src/http/caller.ts";
+import { assetUrl } from "./pages/assets.ts";
 
-const STYLE = `body{margin:0;font-family:system-ui,sans-serif;background:#111;color:#eee}
-main{max-width:1100px;margin:0 auto;padding:24px;display:flex;flex-direction:column;gap:16px;align-items:center}
-img{max-width:100%;max-height:80vh;height:auto;background:repeating-conic-gradient(#222 0 25%,#2a2a2a 0 50%) 0 0/20px 20px}
-a{color:#8cf}.meta{color:#aaa;font-size:14px}dl{display:grid;grid-template-columns:auto 1fr;gap:4px 12px;margin:0}
-dt{color:#888}dd{margin:0}.notice{background:#332;padding:8px 12px;border-radius:6px;font-size:14px}`;
+/** The viewer's own slim header: shown to a logged-in person, so their pages stay one click away. */
+function ViewerHeader() {
+  return (
+    <header>
+      <a href="/">Upload</a>
+      <a href="/images">Your images</a>
+    </header>
+  );
+}
+
+/** Time left, in the unit a person would use: minutes, then hours, then days. */
+function remaining(seconds: number): string {
+  const [n, unit] = seconds < 3600
+    ? [Math.max(1, Math.ceil(seconds / 60)), "minute"]
+    : seconds < 172_800
+    ? [Math.round(seconds / 3600), "hour"]
+    : [Math.ceil(seconds / 86_400), "day"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
 
 /** The image as this page shows it: the link's transforms applied, at its output size. */
 export type PageImage = {
@@ -16,14 +32,21 @@ export type PageImage = {
 };
 
 export function ViewerPage(
-  props: { doc: ImageDoc; image: PageImage; publicUrl: string; nowSeconds: number },
+  props: {
+    doc: ImageDoc;
+    image: PageImage;
+    publicUrl: string;
+    nowSeconds: number;
+    /** Who is looking: the owner is offered delete, a logged-in person their header. */
+    caller?: Caller;
+  },
 ) {
   const { doc, image, publicUrl } = props;
+  const loggedIn = props.caller?.kind === "account";
+  const isOwner = props.caller?.kind === "account" && doc.owner === props.caller.accountId;
   const file = image.url;
   const title = doc.caption ?? `Image ${doc.id}`;
-  const days = doc.expires_at === null
-    ? null
-    : Math.max(0, Math.ceil((doc.expires_at - props.nowSeconds) / 86400));
+  const left = doc.expires_at === null ? null : Math.max(0, doc.expires_at - props.nowSeconds);
   return (
     <html lang="en">
       <head>
@@ -41,12 +64,19 @@ export function ViewerPage(
         <meta name="twitter:card" content="summary_large_image" />
         <meta name="twitter:title" content={title} />
         <meta name="twitter:image" content={file} />
-        <style>{STYLE}</style>
+        <link rel="icon" href="/favicon.ico" />
+        <link rel="stylesheet" href={assetUrl("viewer.css")} />
       </head>
       <body>
+        {loggedIn ? <ViewerHeader /> : null}
         <main>
-          <img src={file} width={image.width} height={image.height} alt={doc.caption ?? ""} />
-          {doc.caption ? <p>{doc.caption}</p> : null}
+          <h1>{title}</h1>
+          <img
+            src={file}
+            width={image.width}
+            height={image.height}
+            alt={doc.caption ?? `Image ${doc.id}`}
+          />
           {doc.metadata
             ? (
               <dl>
@@ -62,11 +92,14 @@ export function ViewerPage(
           <p class="meta">
             {image.width}×{image.height} · {image.format.toUpperCase()} ·{" "}
             <a href={file} download={`${doc.id}.${image.format}`}>Download</a>
+            {isOwner ? " · " : null}
+            {isOwner ? <a href={`/images/${doc.id}/delete`}>Delete</a> : null}
           </p>
-          {days !== null
+          {left !== null
             ? (
               <p class="notice">
-                This image expires in {days} day{days === 1 ? "" : "s"}. {doc.owner === null
+                This image expires in {remaining(left)}{" "}
+                ({new Date(doc.expires_at! * 1000).toUTCString()}). {doc.owner === null
                   ? <a href={`${publicUrl}/auth/register?from_cta=viewer`}>Create a free account</a>
                   : null}
                 {doc.owner === null ? " to keep your uploads permanently." : null}
@@ -79,15 +112,17 @@ export function ViewerPage(
   );
 }
 
-export function GonePage(props: { id: string }) {
+export function GonePage(props: { id: string; caller?: Caller }) {
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <title>Image gone</title>
-        <style>{STYLE}</style>
+        <link rel="icon" href="/favicon.ico" />
+        <link rel="stylesheet" href={assetUrl("viewer.css")} />
       </head>
       <body>
+        {props.caller?.kind === "account" ? <ViewerHeader /> : null}
         <main>
           <h1>This image is gone</h1>
           <p>Image {props.id} has expired or was deleted, and is no longer served.</p>

@@ -16,6 +16,9 @@ import { signedLinks } from "../routes/signed_links.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { importRoutes } from "../routes/import.ts";
 import { uploadRoutes } from "../routes/upload.ts";
+import { assetRoutes } from "../routes/pages/assets.ts";
+import { canonicalHost } from "./http/canonical_host.ts";
+import { pageCspMiddleware } from "./http/page_csp.ts";
 import { uploaderRoutes } from "../routes/uploaders.ts";
 import { webhookRoutes } from "../routes/webhooks.ts";
 import { AppError } from "./http/app_error.ts";
@@ -62,6 +65,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // Image bytes carry their own short set (nosniff, a sandbox CSP, CORS; see routes/delivery.ts):
   // the page-oriented headers mean nothing on an image and cost a hot link a fifth of its speed.
   app.use((c, next) => isImageRequest(c) ? next() : pageHeaders(c, next));
+  // Pages get a Content-Security-Policy unless their route set its own (src/http/page_csp.ts).
+  const csp = pageCspMiddleware(deps.config.publicUrl);
+  app.use((c, next) => isImageRequest(c) ? next() : csp(c, next));
+  app.use(canonicalHost(deps.config));
   // The JSON API is called from other sites' pages too. `*` never carries cookies, so a
   // cross-site call acts with its API key or anonymously, never as a logged-in person.
   app.use(
@@ -110,6 +117,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   homePage(app, deps);
   docsRoutes(app, deps);
   mcpRoutes(app, deps);
+  assetRoutes(app);
   // Last: `/{id}` matches any single path segment, so named pages must be mounted before it.
   deliveryRoutes(app, deps);
   return app;

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   ANON_UPLOADS_PER_DAY: int(1).default(100),
   LOGIN_FAILURES_PER_15_MIN: int(1).default(10),
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  PUBLIC_URL_REDIRECT: z.enum(["0", "1"]).default("1"),
   PLAN_FREE_UPLOADS: int(0).optional(),
   PLAN_FREE_STORAGE: int(0).optional(),
   PLAN_PRO_UPLOADS: int(0).optional(),
@@ -85,6 +86,8 @@ export type Config = {
   rateLimits: { anonPerHour: number; anonPerDay: number; loginFailuresPer15Min: number };
   /** Take the client IP from the first X-Forwarded-For hop (only behind a trusted proxy). */
   trustProxy: boolean;
+  /** Send browsers that open a page at another host to PUBLIC_URL (src/http/canonical_host.ts). */
+  publicUrlRedirect: boolean;
   plans: Record<PlanName, Plan>;
   import: {
     /** Normalised `host:port` pairs imports may reach despite the address rules. */
@@ -176,6 +179,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       loginFailuresPer15Min: e.LOGIN_FAILURES_PER_15_MIN,
     },
     trustProxy: e.TRUST_PROXY === "1",
+    publicUrlRedirect: e.PUBLIC_URL_REDIRECT === "1",
     plans: Object.fromEntries(PLAN_NAMES.map((name) => {
       const upper = name.toUpperCase() as Uppercase<PlanName>;
       const d = DEFAULT_PLANS[name];

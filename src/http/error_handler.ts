@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DomainError } from "../../domain/errors.ts";
+import { errorPage } from "../../routes/pages/error_page.tsx";
 import { AppError, type ErrorCode } from "./app_error.ts";
 
 /** Maps a business refusal to the envelope; domain code stays free of HTTP. */
@@ -57,12 +58,40 @@ export function renderError(c: Context, err: AppError): Response {
   return c.json(envelope(err), err.status as 400, headers);
 }
 
+/** Machine-facing paths keep the envelope whatever the client accepts. */
+const API_PATH = /^\/(v1\/|mcp$|openapi\.|llms|healthz$|assets\/)/;
+
+/**
+ * A person's browser asking for a page (Accept: text/html, not the API) gets the error as a
+ * page with the same status, message and next step; everything else gets the JSON envelope.
+ */
+function wantsPage(c: Context): boolean {
+  return (c.req.header("accept") ?? "").includes("text/html") && !API_PATH.test(c.req.path);
+}
+
+/** renderError, or its HTML page for a browser. */
+function answer(c: Context, err: AppError): Response {
+  if (!wantsPage(c)) return renderError(c, err);
+  const headers: Record<string, string> = { "Cache-Control": "no-store" };
+  if (err.action.type === "wait" || err.action.type === "retry") {
+    headers["Retry-After"] = String(err.action.seconds);
+  }
+  const loggedIn = (c.get("caller" as never) as { kind?: string } | undefined)?.kind === "account";
+  const html = errorPage({
+    status: err.status,
+    message: err.message,
+    action: err.action,
+    loggedIn,
+  });
+  return c.html(html, err.status as 400, headers);
+}
+
 /** The one place every error becomes the SPEC §7 envelope; stack traces only reach the log. */
 export function onError(err: Error, c: Context): Response {
-  if (err instanceof AppError) return renderError(c, err);
-  if (err instanceof DomainError) return renderError(c, fromDomainError(err));
+  if (err instanceof AppError) return answer(c, err);
+  if (err instanceof DomainError) return answer(c, fromDomainError(err));
   if (err instanceof HTTPException && err.status < 500) {
-    return renderError(
+    return answer(
       c,
       new AppError(
         HTTP_CODES[err.status] ?? "validation_error",
@@ -80,7 +109,7 @@ export function onError(err: Error, c: Context): Response {
   }
   const requestId = c.get("requestId" as never) ?? "unknown";
   console.error(`[${requestId}] ${c.req.method} ${c.req.path} failed:`, err);
-  return renderError(
+  return answer(
     c,
     new AppError("internal_error", `Something went wrong on our side (request ${requestId}).`, {
       type: "retry",
@@ -90,11 +119,13 @@ export function onError(err: Error, c: Context): Response {
 }
 
 export function notFound(c: Context): Response {
-  return renderError(
+  return answer(
     c,
     new AppError("not_found", `Nothing at ${c.req.path}.`, {
       type: "fix",
-      hint: "See /openapi.json for the routes.",
+      hint: wantsPage(c)
+        ? "Check the address; images' links are 10 letters and digits."
+        : "See /openapi.json for the routes.",
     }),
   );
 }

@@ -21,6 +21,23 @@ export type ImageObject = {
 
 export const registerUrl = (publicUrl: string) => `${publicUrl}/auth/register?from_cta=api`;
 
+/** How long an anonymous image lives, in words, from its own upload and expiry (its `ttl`). */
+function lifetime(seconds: number): string {
+  const [n, unit] = seconds % 86_400 === 0
+    ? [seconds / 86_400, "day"]
+    : seconds % 3600 === 0
+    ? [seconds / 3600, "hour"]
+    : [Math.round(seconds / 60), "minute"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
+const expiryMessage = (doc: ImageDoc) =>
+  doc.expires_at === null
+    ? "A free account keeps images permanently."
+    : `This image expires ${lifetime(doc.expires_at - doc.created_at)} after upload, at ${
+      new Date(doc.expires_at * 1000).toISOString().replace(".000", "")
+    }. A free account keeps images permanently.`;
+
 /** The image object of SPEC §2, as every endpoint returns it. */
 export function imageObject(doc: ImageDoc, publicUrl: string, deleteUrl?: string): ImageObject {
   const link = `${publicUrl}/${doc.id}`;
@@ -49,7 +66,7 @@ export function imageObject(doc: ImageDoc, publicUrl: string, deleteUrl?: string
     out.upgrade = {
       type: "register",
       url: registerUrl(publicUrl),
-      message: "Anonymous images expire after 30 days. A free account keeps them permanently.",
+      message: expiryMessage(doc),
       label: "Create a free account",
     };
   }

@@ -1,0 +1,30 @@
+import type { MiddlewareHandler } from "hono";
+import type { Config } from "../config.ts";
+
+/** Paths that answer the same at any address: the API, image links, health, agents' files. */
+const NEVER = /^\/(v1\/|mcp$|healthz$|openapi\.|llms|assets\/|favicon\.ico$|[0-9A-Za-z]{10}\.)/;
+
+/**
+ * A person who opens a page at another address than PUBLIC_URL (127.0.0.1 when it says
+ * localhost, the platform's own domain beside a custom one) is sent to PUBLIC_URL. There the
+ * session cookie, the Origin checks and the links all agree; elsewhere a logged-in upload would
+ * silently become an anonymous one. Only browser navigations (`Sec-Fetch-Mode: navigate`) to
+ * pages are redirected; behind a proxy that rewrites Host, TRUST_PROXY=1 reads
+ * X-Forwarded-Host, or PUBLIC_URL_REDIRECT=0 turns this off.
+ */
+export function canonicalHost(config: Config): MiddlewareHandler {
+  const target = new URL(config.publicUrl);
+  return async (c, next) => {
+    if (
+      !config.publicUrlRedirect || (c.req.method !== "GET" && c.req.method !== "HEAD") ||
+      c.req.header("sec-fetch-mode") !== "navigate" || NEVER.test(c.req.path)
+    ) {
+      return await next();
+    }
+    const forwarded = config.trustProxy ? c.req.header("x-forwarded-host") : undefined;
+    const host = (forwarded ?? c.req.header("host"))?.toLowerCase();
+    if (!host || host === target.host) return await next();
+    const url = new URL(c.req.url);
+    return c.redirect(`${target.origin}${url.pathname}${url.search}`, 302);
+  };
+}

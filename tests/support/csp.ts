@@ -1,0 +1,5 @@
+/** Base64 SHA-256 of a script's text, as a CSP `'sha256-…'` source names it. */
+export async function sha256Base64(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return btoa(String.fromCharCode(...new Uint8Array(digest)));
+}
