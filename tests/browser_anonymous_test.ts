@@ -107,6 +107,9 @@ test("a rate-limited upload says when to try again; the button is disabled while
     release();
     await page.locator("#result").getByRole("heading", { name: "Uploaded" }).waitFor();
     assert.equal(await button.isDisabled(), false);
+    // The bar counted the bytes that went up: the whole multipart body, at least the file.
+    const counted = Number(await page.evaluate(`document.getElementById("progress").max`));
+    assert.ok(counted >= (await Deno.stat(fixturePath("animated.gif"))).size, `max ${counted}`);
 
     await page.setInputFiles("#file", fixturePath("animated.gif"));
     await button.click();

@@ -133,7 +133,9 @@ Deno.test("an unknown id is a 404 not_found", async () => {
 
 Deno.test("a malformed id or a stray file name is a 404, not a validation error", async () => {
   await withApp(async (t) => {
-    for (const path of ["/abc", "/abcdefghijk", "/abc-defghi", "/favicon.ico", "/robots.txt"]) {
+    for (
+      const path of ["/abc", "/abcdefghijk", "/abc-defghi", "/robots.txt", "/apple-touch-icon.png"]
+    ) {
       await expectError(await get(t, path), 404, "not_found");
     }
   });

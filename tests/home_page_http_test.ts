@@ -8,7 +8,8 @@ Deno.test("the home page offers an upload form that posts to the public API", as
     const html = await res.text();
     assert.match(html, /<form id="upload">/);
     assert.match(html, /type="file" name="file"/);
-    assert.match(html, /fetch\("\/v1\/upload"/);
+    assert.match(html, /xhr\.open\("POST", "\/v1\/upload"\)/);
+    assert.match(html, /xhr\.upload\.addEventListener\("progress"/);
     assert.match(html, /images up to 5 MB are kept for 30 days/);
   }, { ANON_MAX_BYTES: "5000000" });
 });

@@ -122,7 +122,7 @@ const routes = {
   favicon: createRoute({
     method: "get",
     path: "/favicon.ico",
-    summary: "The site icon, for clients that accept images",
+    summary: "The site icon",
     responses: {
       200: {
         description: "A 32×32 icon",
@@ -140,10 +140,7 @@ export function assetRoutes(app: OpenAPIHono<AppEnv>) {
     if (!asset) return c.notFound() as never;
     return serve(c, asset) as never;
   });
-  // Browsers ask for the icon with `Accept: image/…`; anything else is answered like any other
-  // unknown root file (404), which is what scripts probing /favicon.ico have always seen here.
-  app.openapi(routes.favicon, (c, next) => {
-    if (!/\bimage\//.test(c.req.header("accept") ?? "")) return next() as never;
+  app.openapi(routes.favicon, (c) => {
     c.header("Cache-Control", "public, max-age=86400");
     c.header("Content-Type", "image/x-icon");
     return c.body(FAVICON as Uint8Array<ArrayBuffer>, 200) as never;

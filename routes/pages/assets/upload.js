@@ -69,6 +69,7 @@ function busy(on) {
   button.disabled = on;
   button.textContent = on ? "Uploading…" : "Upload";
   progress.hidden = !on;
+  if (on) progress.removeAttribute("value"); // indeterminate until the first bytes are counted
 }
 
 function showResult(image) {
@@ -138,27 +139,40 @@ function send() {
   }
   busy(true);
   say("", `Uploading ${mb(file.size)}…`);
-  // fetch cannot report upload progress over HTTP/1.1, so the bar runs indeterminate while the
-  // bytes go up; the button stays disabled so a second click cannot send a second copy.
-  fetch("/v1/upload", {
-    method: "POST",
-    body: new FormData(form),
-    headers: { "Idempotency-Key": idempotencyKey(), Accept: "application/json" },
-  }).then(async (res) => {
-    const body = await res.json().catch(() => null);
+  // XMLHttpRequest rather than fetch: only it reports how many bytes have gone up. The button
+  // stays disabled so a second click cannot send a second copy.
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", "/v1/upload");
+  xhr.setRequestHeader("Idempotency-Key", idempotencyKey());
+  xhr.setRequestHeader("Accept", "application/json");
+  xhr.upload.addEventListener("progress", (e) => {
+    if (!e.lengthComputable) return;
+    progress.max = e.total;
+    progress.value = e.loaded;
+    say("", `Uploading ${mb(e.loaded)} of ${mb(e.total)}…`);
+  });
+  xhr.addEventListener("load", () => {
+    let body = null;
+    try {
+      body = JSON.parse(xhr.responseText);
+    } catch {
+      // answered below as an unexpected answer
+    }
     busy(false);
-    if (!body) return say("error", `Unexpected answer from the server (HTTP ${res.status}).`);
-    if (res.ok) {
+    if (!body) return say("error", `Unexpected answer from the server (HTTP ${xhr.status}).`);
+    if (xhr.status >= 200 && xhr.status < 300) {
       say("ok", "Done.");
       form.reset();
       chosen.textContent = "";
       return showResult(body);
     }
     say("error", ...explain(body));
-  }, () => {
+  });
+  xhr.addEventListener("error", () => {
     busy(false);
     say("error", "The upload did not reach the server. Check the connection and try again.");
   });
+  xhr.send(new FormData(form));
 }
 
 form.addEventListener("submit", (e) => {
