@@ -112,6 +112,22 @@ Deno.test("the thumbhash has the displayed aspect of a JPEG turned by its EXIF o
   });
 });
 
+Deno.test("an SVG a pixel thin, tall or wide, still gets its placeholders", async () => {
+  await withApp(async (t) => {
+    const svg = (w: number, h: number, fill: string) =>
+      new TextEncoder().encode(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
+          `<rect width="${w}" height="${h}" fill="${fill}"/></svg>`,
+      );
+    const tall = await uploadOk(t, svg(1, 1000, "#ff0000"), "t.svg") as WithPlaceholders;
+    assert.equal(tall.dominant_color, "#ff0000");
+    assert.ok(thumb(tall.thumbhash).h > thumb(tall.thumbhash).w, "taller than wide");
+    const wide = await uploadOk(t, svg(4000, 1, "#0000ff"), "w.svg") as WithPlaceholders;
+    assert.equal(wide.dominant_color, "#0000ff");
+    assert.ok(thumb(wide.thumbhash).w > thumb(wide.thumbhash).h, "wider than tall");
+  });
+});
+
 /** An image as stored before placeholders existed: its ImageUploaded has none. */
 async function legacyImage(t: TestApp, id: string, bytes: Uint8Array, size: [number, number]) {
   const at = t.clock.now();
