@@ -34,6 +34,8 @@ export type DispatcherDeps = {
 
 type Item = { key: Deno.KvKey; hookId: string; delivery: Delivery };
 
+const logError = (err: unknown) => console.error("webhooks:", err);
+
 /**
  * Webhook deliveries as a catch-up subscription over the event log: a tick turns the commits
  * after the stored checkpoint into deliveries (each webhook's queue, in log order, written in
@@ -44,29 +46,45 @@ type Item = { key: Deno.KvKey; hookId: string; delivery: Delivery };
 export class WebhookDispatcher {
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<void> | null = null;
+  #pulsing: Promise<void> | null = null;
+  /** Each webhook's queue being delivered in this process, so it is never walked twice at once. */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** Started by the composition root (main.ts); tests start and stop it themselves. */
+  /**
+   * Started by the composition root (main.ts); tests start and stop it themselves. The timer
+   * does not wait for deliveries: a receiver slow to answer holds up its own queue, never the
+   * catch-up or another account's webhooks.
+   */
   start(intervalMs: number): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.tickOnce(), intervalMs);
+    this.#timer = setInterval(() => {
+      // The rounds are started, not awaited.
+      this.#pulsing ??= this.catchUp()
+        .then(async () => void await this.#startDue())
+        .catch(logError)
+        .finally(() => (this.#pulsing = null));
+    }, intervalMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#pulsing;
     await this.#running;
+    await Promise.all(this.#inFlight.values());
   }
 
   /** One tick, unless one is already running in this process (then that one's promise). */
   tickOnce(): Promise<void> {
     this.#running ??= this.tick()
-      .catch((err) => console.error("webhooks:", err))
+      .catch(logError)
       .finally(() => (this.#running = null));
     return this.#running;
   }
 
+  /** Catch-up, then every due delivery, waiting for them all (the cron job and tests). */
   async tick(): Promise<void> {
     await this.catchUp();
     await this.deliverDue();
@@ -142,9 +160,23 @@ export class WebhookDispatcher {
 
   /** Sends the due head of every non-empty queue; webhooks in parallel, each queue in order. */
   async deliverDue(): Promise<void> {
-    const ids: string[] = [];
-    for await (const id of this.deps.hooks.pendingWebhooks()) ids.push(id);
-    await Promise.all(ids.map((id) => this.#deliverQueue(id)));
+    await Promise.all(await this.#startDue());
+  }
+
+  /** Starts every non-empty queue not already being delivered here; returns their rounds. */
+  async #startDue(): Promise<Promise<void>[]> {
+    const rounds: Promise<void>[] = [];
+    for await (const id of this.deps.hooks.pendingWebhooks()) {
+      let round = this.#inFlight.get(id);
+      if (!round) {
+        round = this.#deliverQueue(id)
+          .catch(logError)
+          .finally(() => this.#inFlight.delete(id));
+        this.#inFlight.set(id, round);
+      }
+      rounds.push(round);
+    }
+    return rounds;
   }
 
   async #deliverQueue(id: string): Promise<void> {

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { distinctImage, keyedUpload, signUp, withKey } from "./support/accounts.ts";
+import { withApp } from "./support/http.ts";
+import { startReceiver } from "./support/webhook_receiver.ts";
+
+/** A receiver that takes every request but answers none until `release()`. */
+function stalledReceiver() {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  let got = 0;
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
+    got++;
+    await released;
+    return new Response(null, { status: 204 });
+  });
+  const host = `127.0.0.1:${server.addr.port}`;
+  return {
+    host,
+    url: `http://${host}/slow`,
+    got: () => got,
+    release,
+    close: async () => {
+      release();
+      await server.shutdown();
+    },
+  };
+}
+
+async function hookFor(t: Parameters<Parameters<typeof withApp>[0]>[0], key: string, url: string) {
+  const res = await withKey(t, key, "/v1/webhooks", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url, events: ["image.created"] }),
+  });
+  assert.equal(res.status, 201, await res.text());
+}
+
+Deno.test("webhooks: a receiver that never answers holds up only its own account's deliveries", async () => {
+  const slow = stalledReceiver();
+  const fast = startReceiver();
+  try {
+    await withApp(async (t) => {
+      const dispatcher = t.services.webhookDispatcher;
+      try {
+        const mallory = await signUp(t);
+        const alice = await signUp(t);
+        await hookFor(t, mallory.key, slow.url);
+        await hookFor(t, alice.key, fast.receiver.url);
+        dispatcher.start(20);
+        assert.equal((await keyedUpload(t, mallory.key, await distinctImage(1))).status, 201);
+        for (let i = 0; slow.got() === 0; i++) {
+          assert.ok(i < 500, "the stalled receiver was never called");
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal((await keyedUpload(t, alice.key, await distinctImage(2))).status, 201);
+        await fast.receiver.waitFor(1, 5_000);
+        assert.equal(JSON.parse(fast.receiver.got[0].body).type, "image.created");
+      } finally {
+        slow.release();
+        await dispatcher.stop();
+      }
+    }, { IMPORT_ALLOW_HOSTS: `${slow.host},${fast.host}` });
+  } finally {
+    await slow.close();
+    await fast.close();
+  }
+});
