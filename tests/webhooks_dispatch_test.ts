@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { distinctImage, keyedUpload, signUp, withKey } from "./support/accounts.ts";
 import { withApp } from "./support/http.ts";
 import { startReceiver } from "./support/webhook_receiver.ts";
+import { WebhookStore } from "../src/webhooks/mod.ts";
 
 /** A receiver that takes every request but answers none until `release()`. */
 function stalledReceiver() {
@@ -63,5 +64,34 @@ Deno.test("webhooks: a receiver that never answers holds up only its own account
   } finally {
     await slow.close();
     await fast.close();
+  }
+});
+
+Deno.test("webhooks: a queue left leased by a process that died mid-delivery is sent again once the lease ends", async () => {
+  const receiver = startReceiver();
+  try {
+    await withApp(async (t) => {
+      const { key } = await signUp(t);
+      const res = await withKey(t, key, "/v1/webhooks", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ url: receiver.receiver.url, events: ["image.created"] }),
+      });
+      const hook = await res.json();
+      assert.equal((await keyedUpload(t, key, await distinctImage(1))).status, 201);
+      const dispatcher = t.services.webhookDispatcher;
+      await dispatcher.catchUp();
+      // What a process that crashed between its POST and the record of it leaves behind.
+      assert.ok(await new WebhookStore(t.kv).lease(hook.id, 100));
+      await dispatcher.tick();
+      assert.equal(receiver.receiver.got.length, 0, "held while the lease runs");
+      await new Promise((r) => setTimeout(r, 300));
+      await dispatcher.tick();
+      assert.equal(receiver.receiver.got.length, 1, "sent once the lease has ended");
+      const state = await (await withKey(t, key, `/v1/webhooks/${hook.id}`)).json();
+      assert.deepEqual([state.delivered, state.pending], [1, 0]);
+    }, { IMPORT_ALLOW_HOSTS: receiver.host });
+  } finally {
+    await receiver.close();
   }
 });

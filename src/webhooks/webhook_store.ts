@@ -18,6 +18,9 @@ export const webhookKeys = {
 };
 
 const ATTEMPTS_KEPT_MS = 14 * 86_400_000;
+
+/** Who is delivering a webhook's queue, until when (Unix ms, wall clock: leases are real time). */
+type Lease = { token: string; until: number };
 const RECENT = 20;
 
 export class WebhookStore {
@@ -146,17 +149,25 @@ export class WebhookStore {
     await this.kv.atomic().check(flag).delete(flag.key).commit();
   }
 
+  /**
+   * The lease carries its own end: KV may keep showing a key for a while after `expireIn`, and
+   * a lease left by a process that died mid-delivery must not hold its queue past that end.
+   */
   async lease(id: string, ms: number): Promise<string | null> {
+    const current = await this.kv.get<Lease>(webhookKeys.lease(id));
+    if (current.value && current.value.until > Date.now()) return null;
     const token = crypto.randomUUID();
     const res = await this.kv.atomic()
-      .check({ key: webhookKeys.lease(id), versionstamp: null })
-      .set(webhookKeys.lease(id), token, { expireIn: ms })
+      .check(current)
+      .set(webhookKeys.lease(id), { token, until: Date.now() + ms }, { expireIn: ms })
       .commit();
     return res.ok ? token : null;
   }
 
   async release(id: string, token: string): Promise<void> {
-    const entry = await this.kv.get<string>(webhookKeys.lease(id));
-    if (entry.value === token) await this.kv.atomic().check(entry).delete(entry.key).commit();
+    const entry = await this.kv.get<Lease>(webhookKeys.lease(id));
+    if (entry.value?.token === token) {
+      await this.kv.atomic().check(entry).delete(entry.key).commit();
+    }
   }
 }
