@@ -95,3 +95,28 @@ Deno.test("webhooks: a queue left leased by a process that died mid-delivery is 
     await receiver.close();
   }
 });
+
+Deno.test("webhooks: an image whose delivery is larger than a KV value is delivered and holds up no one", async () => {
+  const receiver = startReceiver();
+  try {
+    await withApp(async (t) => {
+      const mallory = await signUp(t);
+      const alice = await signUp(t);
+      await hookFor(t, mallory.key, receiver.receiver.url);
+      await hookFor(t, alice.key, receiver.receiver.url);
+      // Quotes double in the JSON body and one "€" makes it a two-byte string: ~80 KB stored.
+      const metadata: Record<string, string> = { euro: "€" };
+      for (let f = 0; f < 19; f++) metadata[`field${f}`] = '"'.repeat(1000);
+      const big = await keyedUpload(t, mallory.key, await distinctImage(1), "a.gif", metadata);
+      assert.equal(big.status, 201, await big.text());
+      assert.equal((await keyedUpload(t, alice.key, await distinctImage(2))).status, 201);
+      await t.services.webhookDispatcher.tick();
+      assert.equal(receiver.receiver.got.length, 2);
+      const [first, second] = receiver.receiver.got.map((r) => JSON.parse(r.body).data);
+      assert.equal(first.metadata.field0, '"'.repeat(1000));
+      assert.equal(second.metadata, undefined);
+    }, { IMPORT_ALLOW_HOSTS: receiver.host });
+  } finally {
+    await receiver.close();
+  }
+});

@@ -142,7 +142,6 @@ export class WebhookDispatcher {
     const seq = `${versionstamp}.${String(index).padStart(4, "0")}`;
     const wanted = hooks.filter((h) => h.events.includes(type) && h.created_at_ms <= event.meta.at);
     if (wanted.length === 0) return [];
-    const body = payloadOf(type, event, this.deps.publicUrl);
     return wanted.map((h) => ({
       key: webhookKeys.queue(h.id, seq),
       hookId: h.id,
@@ -150,7 +149,7 @@ export class WebhookDispatcher {
         msg_id: `msg_${seq.replace(".", "_")}`,
         type,
         image_id: id,
-        body,
+        event: { stream: event.stream, version: event.version },
         event_at_ms: event.meta.at,
         attempts: 0,
         next_at_ms: event.meta.at,
@@ -199,21 +198,34 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * The body, rebuilt from its event at each try: the event never changes, so neither do the
+   * bytes, and the queue holds a small reference rather than a copy that could outgrow a KV
+   * value (an image's caption and metadata may fill most of one already).
+   */
+  async #bodyOf(d: Delivery): Promise<string> {
+    const { events } = await this.deps.store.readStream(d.event.stream, d.event.version - 1);
+    const event = events.find((e) => e.version === d.event.version);
+    if (!event) throw new Error(`event ${d.event.stream}@${d.event.version} is missing`);
+    return payloadOf(d.type, event, this.deps.publicUrl);
+  }
+
   /** One try of the queue's head; true when the queue may move on to the next delivery. */
   async #attempt(hook: Webhook, secret: string, head: Deno.KvEntry<Delivery>): Promise<boolean> {
     const d = head.value;
+    const body = await this.#bodyOf(d);
     const timestamp = Math.floor(this.deps.clock.now() / 1000);
     const headers: [string, string][] = [
       ["Content-Type", "application/json"],
       ["User-Agent", `imgpro-webhooks/${VERSION}`],
       ["webhook-id", d.msg_id],
       ["webhook-timestamp", String(timestamp)],
-      ["webhook-signature", await signWebhook(secret, d.msg_id, timestamp, d.body)],
+      ["webhook-signature", await signWebhook(secret, d.msg_id, timestamp, body)],
     ];
     const outcome: PostOutcome = await safePost(
       hook.url,
       headers,
-      new TextEncoder().encode(d.body),
+      new TextEncoder().encode(body),
       { allowHosts: this.deps.allowHosts, timeoutMs: POST_TIMEOUT_MS },
     );
     const now = this.deps.clock.now();
