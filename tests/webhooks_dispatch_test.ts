@@ -120,3 +120,24 @@ Deno.test("webhooks: an image whose delivery is larger than a KV value is delive
     await receiver.close();
   }
 });
+
+Deno.test("webhooks: concurrent registrations cannot pass the limit of 10 per account", async () => {
+  await withApp(async (t) => {
+    const { key } = await signUp(t);
+    const tries = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        withKey(t, key, "/v1/webhooks", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ url: "https://hooks.example.com/in", events: ["image.created"] }),
+        }).then(async (res) => [res.status, (await res.json()).error] as const)),
+    );
+    assert.equal(tries.filter(([s]) => s === 201).length, 10);
+    assert.deepEqual(
+      [...new Set(tries.filter(([s]) => s !== 201).map(([s, e]) => `${s} ${e}`))],
+      ["422 validation_error"],
+    );
+    const list = await (await withKey(t, key, "/v1/webhooks")).json();
+    assert.equal(list.data.length, 10);
+  });
+});

@@ -5,6 +5,8 @@ export const webhookKeys = {
   hook: (id: string): Deno.KvKey => ["webhook", id],
   byOwner: (owner: string, id?: string): Deno.KvKey =>
     id ? ["webhook_owner", owner, id] : ["webhook_owner", owner],
+  /** Rewritten by every registration of the owner's, so two cannot both pass the limit. */
+  ownerMarker: (owner: string): Deno.KvKey => ["webhook_owner_marker", owner],
   /** A webhook's queue, in log order (seq is the commit versionstamp and the event's index). */
   queue: (id: string, seq?: string): Deno.KvKey =>
     seq ? ["webhook_queue", id, seq] : ["webhook_queue", id],
@@ -26,13 +28,25 @@ const RECENT = 20;
 export class WebhookStore {
   constructor(readonly kv: Deno.Kv) {}
 
-  async create(hook: Webhook): Promise<void> {
-    const res = await this.kv.atomic()
-      .check({ key: webhookKeys.hook(hook.id), versionstamp: null })
-      .set(webhookKeys.hook(hook.id), hook)
-      .set(webhookKeys.byOwner(hook.owner, hook.id), hook.id)
-      .commit();
-    if (!res.ok) throw new Error(`webhook ${hook.id} already exists`);
+  /**
+   * Registers the webhook unless its owner already has `max`. Creations of one owner are
+   * serialised by a marker key each one rewrites, so concurrent requests cannot pass the
+   * count together (a webhook more is one POST more per event, against any target).
+   */
+  async create(hook: Webhook, max: number): Promise<"created" | "full"> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const marker = await this.kv.get(webhookKeys.ownerMarker(hook.owner));
+      if ((await this.ofOwner(hook.owner)).length >= max) return "full";
+      const res = await this.kv.atomic()
+        .check(marker)
+        .check({ key: webhookKeys.hook(hook.id), versionstamp: null })
+        .set(webhookKeys.ownerMarker(hook.owner), hook.id)
+        .set(webhookKeys.hook(hook.id), hook)
+        .set(webhookKeys.byOwner(hook.owner, hook.id), hook.id)
+        .commit();
+      if (res.ok) return "created";
+    }
+    throw new Error(`webhooks of ${hook.owner}: too much contention to register ${hook.id}`);
   }
 
   async get(id: string): Promise<Webhook | null> {
