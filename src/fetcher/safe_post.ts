@@ -1,6 +1,7 @@
 import { UrlNotAllowed } from "./errors.ts";
 import { readResponse, writeRequest } from "./http1.ts";
 import {
+  addressesOf,
   closeQuietly,
   type Connector,
   pinnedConnector,
@@ -79,14 +80,4 @@ export async function safePost(
     deadline.removeEventListener("abort", abort);
     if (conn) closeQuietly(conn);
   }
-}
-
-async function addressesOf(target: Target, resolver: Resolver, signal: AbortSignal) {
-  if (target.address) return [target.address];
-  const bare = target.hostname.replace(/\.$/, "");
-  // Only reachable when allow-listed (checkUrl refuses localhost otherwise); no DNS needed.
-  if (bare === "localhost" || bare.endsWith(".localhost")) return ["127.0.0.1"];
-  const found = await resolver.resolve(target.hostname, signal);
-  if (found.length === 0) throw new Error(`${target.hostname} has no addresses`);
-  return [...found.filter((a) => !a.includes(":")), ...found.filter((a) => a.includes(":"))];
 }
