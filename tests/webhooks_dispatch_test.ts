@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { distinctImage, keyedUpload, signUp, withKey } from "./support/accounts.ts";
 import { withApp } from "./support/http.ts";
-import { startReceiver } from "./support/webhook_receiver.ts";
+import { register, registered, startReceiver } from "./support/webhook_receiver.ts";
 import { WebhookStore } from "../src/webhooks/mod.ts";
 
 /** A receiver that takes every request but answers none until `release()`. */
@@ -27,15 +27,6 @@ function stalledReceiver() {
   };
 }
 
-async function hookFor(t: Parameters<Parameters<typeof withApp>[0]>[0], key: string, url: string) {
-  const res = await withKey(t, key, "/v1/webhooks", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url, events: ["image.created"] }),
-  });
-  assert.equal(res.status, 201, await res.text());
-}
-
 Deno.test("webhooks: a receiver that never answers holds up only its own account's deliveries", async () => {
   const slow = stalledReceiver();
   const fast = startReceiver();
@@ -45,8 +36,8 @@ Deno.test("webhooks: a receiver that never answers holds up only its own account
       try {
         const mallory = await signUp(t);
         const alice = await signUp(t);
-        await hookFor(t, mallory.key, slow.url);
-        await hookFor(t, alice.key, fast.receiver.url);
+        await registered(t, mallory.key, slow.url, ["image.created"]);
+        await registered(t, alice.key, fast.receiver.url, ["image.created"]);
         dispatcher.start(20);
         assert.equal((await keyedUpload(t, mallory.key, await distinctImage(1))).status, 201);
         for (let i = 0; slow.got() === 0; i++) {
@@ -72,12 +63,7 @@ Deno.test("webhooks: a queue left leased by a process that died mid-delivery is 
   try {
     await withApp(async (t) => {
       const { key } = await signUp(t);
-      const res = await withKey(t, key, "/v1/webhooks", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ url: receiver.receiver.url, events: ["image.created"] }),
-      });
-      const hook = await res.json();
+      const hook = await registered(t, key, receiver.receiver.url, ["image.created"]);
       assert.equal((await keyedUpload(t, key, await distinctImage(1))).status, 201);
       const dispatcher = t.services.webhookDispatcher;
       await dispatcher.catchUp();
@@ -102,8 +88,8 @@ Deno.test("webhooks: an image whose delivery is larger than a KV value is delive
     await withApp(async (t) => {
       const mallory = await signUp(t);
       const alice = await signUp(t);
-      await hookFor(t, mallory.key, receiver.receiver.url);
-      await hookFor(t, alice.key, receiver.receiver.url);
+      await registered(t, mallory.key, receiver.receiver.url, ["image.created"]);
+      await registered(t, alice.key, receiver.receiver.url, ["image.created"]);
       // Quotes double in the JSON body and one "€" makes it a two-byte string: ~80 KB stored.
       const metadata: Record<string, string> = { euro: "€" };
       for (let f = 0; f < 19; f++) metadata[`field${f}`] = '"'.repeat(1000);
@@ -125,12 +111,13 @@ Deno.test("webhooks: concurrent registrations cannot pass the limit of 10 per ac
   await withApp(async (t) => {
     const { key } = await signUp(t);
     const tries = await Promise.all(
-      Array.from({ length: 25 }, () =>
-        withKey(t, key, "/v1/webhooks", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ url: "https://hooks.example.com/in", events: ["image.created"] }),
-        }).then(async (res) => [res.status, (await res.json()).error] as const)),
+      Array.from(
+        { length: 25 },
+        () =>
+          register(t, key, "https://hooks.example.com/in", ["image.created"]).then(async (res) =>
+            [res.status, (await res.json()).error] as const
+          ),
+      ),
     );
     assert.equal(tries.filter(([s]) => s === 201).length, 10);
     assert.deepEqual(

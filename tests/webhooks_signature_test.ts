@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
-import { distinctImage, keyedUpload, signUp, withKey } from "./support/accounts.ts";
+import { distinctImage, keyedUpload, signUp } from "./support/accounts.ts";
 import { withApp } from "./support/http.ts";
-import { startReceiver } from "./support/webhook_receiver.ts";
+import { registered, startReceiver } from "./support/webhook_receiver.ts";
 
 Deno.test("webhooks: Standard Webhooks' own library verifies a delivery with the whsec_ secret", async () => {
   const { receiver, host, close } = startReceiver();
@@ -11,13 +11,7 @@ Deno.test("webhooks: Standard Webhooks' own library verifies a delivery with the
     await withApp(
       async (t) => {
         const { key } = await signUp(t);
-        const res = await withKey(t, key, "/v1/webhooks", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ url: receiver.url, events: ["image.created"] }),
-        });
-        const { secret } = await res.json();
-        assert.equal(res.status, 201);
+        const { secret } = await registered(t, key, receiver.url, ["image.created"]);
         const upload = await (await keyedUpload(t, key, await distinctImage(1))).json();
         await t.services.webhookDispatcher.tick();
         assert.equal(receiver.got.length, 1);
