@@ -25,6 +25,9 @@ export type SafePostOptions = {
  */
 export function checkPostUrl(raw: string, allowHosts: ReadonlySet<string>): Target {
   const target = checkUrl(raw, allowHosts);
+  if (target.port === 0) {
+    throw refuse("port", target.url.href.slice(0, 200), "port 0 is not a port");
+  }
   if (target.url.protocol === "http:" && !target.allowListed) {
     throw refuse("scheme", target.url.href.slice(0, 200), "webhooks are delivered over https only");
   }
