@@ -3,6 +3,7 @@ import { distinctImage, keyedUpload, signUp, withKey } from "./support/accounts.
 import { withApp } from "./support/http.ts";
 import { register, registered, startReceiver } from "./support/webhook_receiver.ts";
 import { WebhookStore } from "../src/webhooks/mod.ts";
+import { webhookKeys } from "../src/webhooks/webhook_store.ts";
 
 /** A receiver that takes every request but answers none until `release()`. */
 function stalledReceiver() {
@@ -129,4 +130,23 @@ Deno.test("webhooks: concurrent registrations cannot pass the limit of 10 per ac
     const list = await (await withKey(t, key, "/v1/webhooks")).json();
     assert.equal(list.data.length, 10);
   });
+});
+
+Deno.test("webhooks: a delivery queued with its body inline, as the first release did, is still sent", async () => {
+  const { receiver, host, close } = startReceiver();
+  try {
+    await withApp(async (t) => {
+      const { key } = await signUp(t);
+      const hook = await registered(t, key, receiver.url, ["image.created"]);
+      assert.equal((await keyedUpload(t, key, await distinctImage(1))).status, 201);
+      await t.services.webhookDispatcher.catchUp();
+      const [entry] = await Array.fromAsync(t.kv.list({ prefix: webhookKeys.queue(hook.id) }));
+      const { event: _event, ...old } = entry.value as Record<string, unknown>;
+      await t.kv.set(entry.key, { ...old, body: '{"type":"image.created","legacy":true}' });
+      await t.services.webhookDispatcher.tick();
+      assert.deepEqual(receiver.got.map((r) => r.body), ['{"type":"image.created","legacy":true}']);
+    }, { IMPORT_ALLOW_HOSTS: host });
+  } finally {
+    await close();
+  }
 });

@@ -204,6 +204,7 @@ export class WebhookDispatcher {
    * value (an image's caption and metadata may fill most of one already).
    */
   async #bodyOf(d: Delivery): Promise<string> {
+    if (d.body !== undefined) return d.body;
     const { events } = await this.deps.store.readStream(d.event.stream, d.event.version - 1);
     const event = events.find((e) => e.version === d.event.version);
     if (!event) throw new Error(`event ${d.event.stream}@${d.event.version} is missing`);
