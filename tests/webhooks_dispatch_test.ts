@@ -150,3 +150,30 @@ Deno.test("webhooks: a delivery queued with its body inline, as the first releas
     await close();
   }
 });
+
+Deno.test("webhooks: deliveries queued for a webhook deleted meanwhile are dropped, not kept", async () => {
+  const { receiver, host, close } = startReceiver();
+  try {
+    await withApp(async (t) => {
+      const { key } = await signUp(t);
+      const hook = await registered(t, key, receiver.url, ["image.created"]);
+      assert.equal((await keyedUpload(t, key, await distinctImage(1))).status, 201);
+      await t.services.webhookDispatcher.catchUp();
+      const queued = await Array.fromAsync(t.kv.list({ prefix: webhookKeys.queue(hook.id) }));
+      const del = await withKey(t, key, `/v1/webhooks/${hook.id}`, { method: "DELETE" });
+      assert.equal(del.status, 204);
+      // What a catch-up that read the webhooks just before the delete writes after it.
+      for (const e of queued) await t.kv.set(e.key, e.value);
+      await t.kv.set(webhookKeys.pending(hook.id), true);
+      await t.services.webhookDispatcher.tick();
+      assert.equal(receiver.got.length, 0);
+      assert.deepEqual(
+        await Array.fromAsync(t.kv.list({ prefix: webhookKeys.queue(hook.id) })),
+        [],
+      );
+      assert.equal((await t.kv.get(webhookKeys.pending(hook.id))).value, null);
+    }, { IMPORT_ALLOW_HOSTS: host });
+  } finally {
+    await close();
+  }
+});

@@ -185,7 +185,7 @@ export class WebhookDispatcher {
     const started = performance.now();
     try {
       const hook = await hooks.get(id);
-      if (!hook) return await hooks.kv.delete(webhookKeys.pending(id));
+      if (!hook) return await hooks.purge(id);
       const secret = await openText(this.deps.secret, "webhook", hook.secret_sealed);
       while (performance.now() - started < MAX_ROUND_MS) {
         const head = await hooks.head(id);

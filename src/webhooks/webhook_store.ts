@@ -67,9 +67,17 @@ export class WebhookStore {
     await this.kv.atomic()
       .delete(webhookKeys.hook(hook.id))
       .delete(webhookKeys.byOwner(hook.owner, hook.id))
-      .delete(webhookKeys.pending(hook.id))
       .commit();
-    for (const prefix of [webhookKeys.queue(hook.id), webhookKeys.attempts(hook.id)]) {
+    await this.purge(hook.id);
+  }
+
+  /**
+   * Drops what a webhook left: its pending flag, queue and history. Also for a webhook already
+   * deleted, since a catch-up that read the owner's webhooks just before may still queue for it.
+   */
+  async purge(id: string): Promise<void> {
+    await this.kv.delete(webhookKeys.pending(id));
+    for (const prefix of [webhookKeys.queue(id), webhookKeys.attempts(id)]) {
       let batch = this.kv.atomic();
       let n = 0;
       for await (const e of this.kv.list({ prefix })) {
