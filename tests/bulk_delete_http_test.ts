@@ -89,3 +89,30 @@ Deno.test("DELETE /v1/images takes 1 to 100 well-formed ids and needs a key", as
     await expectError(anon, 401, "unauthorized", "register");
   });
 });
+
+Deno.test("DELETE /v1/images racing expiry reports every id, deleted or gone, and frees storage once", async () => {
+  await withApp(async (t) => {
+    const me = await signUp(t);
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const res = await keyedUpload(t, me.key, await distinctImage(i), "a.gif", { ttl: "1h" });
+      const body = await res.json();
+      assert.equal(res.status, 201, JSON.stringify(body));
+      ids.push(body.id);
+    }
+    const { runExpiryJob } = await import("../src/images/expire_job.ts");
+    // The job runs as if an hour had passed, so images end under the bulk delete's feet.
+    const [res] = await Promise.all([
+      bulkDelete(t, me.key, { ids }),
+      runExpiryJob(t.services, { nowMs: t.clock.now() + 2 * 3600_000 }),
+    ]);
+    const body = await res.json() as Bulk;
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.deepEqual(body.results.map((r) => r.id), ids, "every id reported, in order");
+    for (const r of body.results) {
+      assert.ok(r.status === "deleted" || r.error?.error === "gone", JSON.stringify(r));
+    }
+    assert.equal(body.deleted + body.failed, ids.length);
+    assert.equal((await account(t, me.key)).usage.storage_used_bytes, 0, "released once each");
+  });
+});

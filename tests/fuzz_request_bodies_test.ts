@@ -46,6 +46,8 @@ Deno.test("fuzz: malformed bodies and content types on every operation that take
       ["POST", "/mcp"],
       ["PUT", `/v1/images/${w.id}`],
       ["DELETE", `/delete/${w.anon.id}/not-the-token`],
+      ["POST", "/v1/webhooks"],
+      ["DELETE", "/v1/images"],
     ];
     const problems: string[] = [];
     for (const [method, path] of targets) {

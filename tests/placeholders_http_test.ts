@@ -7,7 +7,7 @@ import { toUnixSeconds } from "../src/clock.ts";
 import { eventTypes } from "./support/accounts.ts";
 import { type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { assertReplayClean } from "./support/isolates.ts";
-import { fixture, testApp } from "./support/test_app.ts";
+import { fixture, rotatedRocket, testApp } from "./support/test_app.ts";
 
 type WithPlaceholders = ImageJson & {
   thumbhash: string;
@@ -80,28 +80,6 @@ Deno.test("an upload's image object has a thumbhash of its aspect, its dominant 
   });
 });
 
-/** rocket.jpg (640×427) with an Exif block saying orientation 6: displayed 427×640. */
-async function rotatedRocket(): Promise<Uint8Array> {
-  const rocket = await fixture("rocket.jpg");
-  const tiff = new Uint8Array(26);
-  const v = new DataView(tiff.buffer);
-  tiff.set([0x4d, 0x4d]);
-  v.setUint16(2, 42);
-  v.setUint32(4, 8);
-  v.setUint16(8, 1);
-  v.setUint16(10, 0x0112);
-  v.setUint16(12, 3);
-  v.setUint32(14, 1);
-  v.setUint16(18, 6);
-  const head = new Uint8Array([0xff, 0xe1, 0, 34, ...new TextEncoder().encode("Exif\0\0")]);
-  const out = new Uint8Array(rocket.length + head.length + tiff.length);
-  out.set(rocket.subarray(0, 2));
-  out.set(head, 2);
-  out.set(tiff, 2 + head.length);
-  out.set(rocket.subarray(2), 2 + head.length + tiff.length);
-  return out;
-}
-
 Deno.test("the thumbhash has the displayed aspect of a JPEG turned by its EXIF orientation", async () => {
   await withApp(async (t) => {
     const plain = await uploadOk(t, await fixture("rocket.jpg"), "r.jpg") as WithPlaceholders;
@@ -109,6 +87,22 @@ Deno.test("the thumbhash has the displayed aspect of a JPEG turned by its EXIF o
     const turned = await uploadOk(t, await rotatedRocket(), "r.jpg") as WithPlaceholders;
     assert.deepEqual([turned.width, turned.height], [427, 640]);
     assertAspect(turned.thumbhash, 427, 640);
+  });
+});
+
+Deno.test("an SVG a pixel thin, tall or wide, still gets its placeholders", async () => {
+  await withApp(async (t) => {
+    const svg = (w: number, h: number, fill: string) =>
+      new TextEncoder().encode(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}">` +
+          `<rect width="${w}" height="${h}" fill="${fill}"/></svg>`,
+      );
+    const tall = await uploadOk(t, svg(1, 1000, "#ff0000"), "t.svg") as WithPlaceholders;
+    assert.equal(tall.dominant_color, "#ff0000");
+    assert.ok(thumb(tall.thumbhash).h > thumb(tall.thumbhash).w, "taller than wide");
+    const wide = await uploadOk(t, svg(4000, 1, "#0000ff"), "w.svg") as WithPlaceholders;
+    assert.equal(wide.dominant_color, "#0000ff");
+    assert.ok(thumb(wide.thumbhash).w > thumb(wide.thumbhash).h, "wider than tall");
   });
 });
 

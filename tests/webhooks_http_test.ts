@@ -1,25 +1,15 @@
 import assert from "node:assert/strict";
 import { distinctImage, keyedUpload, signUp, withKey } from "./support/accounts.ts";
 import { expectError, type TestApp, uploadOk } from "./support/http.ts";
-import { type Received, verifySignature, withReceiver } from "./support/webhook_receiver.ts";
+import {
+  type Received,
+  register,
+  registered,
+  verifySignature,
+  withReceiver,
+} from "./support/webhook_receiver.ts";
 
 const HOUR = 3600_000;
-
-async function register(t: TestApp, key: string, url: string, events: string[]) {
-  const res = await withKey(t, key, "/v1/webhooks", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ url, events }),
-  });
-  return res;
-}
-
-async function registered(t: TestApp, key: string, url: string, events: string[]) {
-  const res = await register(t, key, url, events);
-  const body = await res.json();
-  assert.equal(res.status, 201, JSON.stringify(body));
-  return body as { id: string; secret: string };
-}
 
 async function keyedId(t: TestApp, key: string, i: number): Promise<string> {
   const res = await keyedUpload(t, key, await distinctImage(i));

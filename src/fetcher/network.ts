@@ -1,4 +1,5 @@
 import { ImportFailed } from "./errors.ts";
+import type { Target } from "./url_policy.ts";
 
 /**
  * Turns a host name into addresses. Injectable so tests can answer for public-looking names
@@ -71,4 +72,24 @@ export function pinnedConnector(caCerts?: string[]): Connector {
       signal.removeEventListener("abort", abort);
     }
   };
+}
+
+/**
+ * The addresses to check and connect to for a target: its literal, loopback for an allow-listed
+ * localhost (checkUrl refuses it otherwise; no DNS needed), else what the resolver says, IPv4
+ * first (the common case, and one failed IPv6 route should not eat the deadline).
+ */
+export async function addressesOf(
+  target: Target,
+  resolver: Resolver,
+  signal: AbortSignal,
+): Promise<string[]> {
+  if (target.address) return [target.address];
+  const bare = target.hostname.replace(/\.$/, "");
+  if (bare === "localhost" || bare.endsWith(".localhost")) return ["127.0.0.1", "::1"];
+  const found = await resolver.resolve(target.hostname, signal);
+  if (found.length === 0) {
+    throw new ImportFailed(`The host ${target.hostname} has no addresses.`, "Check the URL.");
+  }
+  return [...found.filter((a) => !a.includes(":")), ...found.filter((a) => a.includes(":"))];
 }

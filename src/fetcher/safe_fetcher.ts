@@ -1,6 +1,7 @@
 import { ImportFailed, InvalidUrl, TooLarge, UrlNotAllowed } from "./errors.ts";
 import { contentLength, type Http1Response, readResponse, writeGet } from "./http1.ts";
 import {
+  addressesOf,
   closeQuietly,
   type Connector,
   pinnedConnector,
@@ -130,19 +131,6 @@ export class SafeFetcher {
     }
   }
 
-  async #addresses(target: Target, signal: AbortSignal): Promise<string[]> {
-    if (target.address) return [target.address];
-    // Only reachable when allow-listed (checkUrl refuses localhost otherwise); no DNS needed.
-    const bare = target.hostname.replace(/\.$/, "");
-    if (bare === "localhost" || bare.endsWith(".localhost")) return ["127.0.0.1", "::1"];
-    const found = await this.#resolver.resolve(target.hostname, signal);
-    if (found.length === 0) {
-      throw new ImportFailed(`The host ${target.hostname} has no addresses.`, "Check the URL.");
-    }
-    // IPv4 first: the common case, and one failed IPv6 route should not eat the deadline.
-    return [...found.filter((a) => !a.includes(":")), ...found.filter((a) => a.includes(":"))];
-  }
-
   async #open(target: Target, addresses: string[], signal: AbortSignal): Promise<Deno.Conn> {
     const tlsName = target.url.protocol === "https:" ? target.hostname : null;
     let last: unknown;
@@ -159,7 +147,7 @@ export class SafeFetcher {
   }
 
   async #hop(target: Target, signal: AbortSignal, maxBytes: number): Promise<Hop> {
-    const addresses = await this.#addresses(target, signal);
+    const addresses = await addressesOf(target, this.#resolver, signal);
     checkResolved(target, addresses);
     const conn = await this.#open(target, addresses, signal);
     const abort = () => closeQuietly(conn);

@@ -1,6 +1,7 @@
 import { UrlNotAllowed } from "./errors.ts";
 import { readResponse, writeRequest } from "./http1.ts";
 import {
+  addressesOf,
   closeQuietly,
   type Connector,
   pinnedConnector,
@@ -24,6 +25,9 @@ export type SafePostOptions = {
  */
 export function checkPostUrl(raw: string, allowHosts: ReadonlySet<string>): Target {
   const target = checkUrl(raw, allowHosts);
+  if (target.port === 0) {
+    throw refuse("port", target.url.href.slice(0, 200), "port 0 is not a port");
+  }
   if (target.url.protocol === "http:" && !target.allowListed) {
     throw refuse("scheme", target.url.href.slice(0, 200), "webhooks are delivered over https only");
   }
@@ -79,14 +83,4 @@ export async function safePost(
     deadline.removeEventListener("abort", abort);
     if (conn) closeQuietly(conn);
   }
-}
-
-async function addressesOf(target: Target, resolver: Resolver, signal: AbortSignal) {
-  if (target.address) return [target.address];
-  const bare = target.hostname.replace(/\.$/, "");
-  // Only reachable when allow-listed (checkUrl refuses localhost otherwise); no DNS needed.
-  if (bare === "localhost" || bare.endsWith(".localhost")) return ["127.0.0.1"];
-  const found = await resolver.resolve(target.hostname, signal);
-  if (found.length === 0) throw new Error(`${target.hostname} has no addresses`);
-  return [...found.filter((a) => !a.includes(":")), ...found.filter((a) => a.includes(":"))];
 }

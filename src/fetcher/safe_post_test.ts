@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Connector, Resolver } from "./network.ts";
+import { UrlNotAllowed } from "./errors.ts";
 import { checkPostUrl, safePost } from "./safe_post.ts";
 
 const body = new TextEncoder().encode('{"type":"image.created"}');
@@ -61,4 +62,12 @@ Deno.test("checkPostUrl: https anywhere public, http only to an allow-listed end
     true,
   );
   assert.throws(() => checkPostUrl("http://example.com/h", new Set()), /https only/);
+});
+
+Deno.test("checkPostUrl refuses port 0, which no receiver can listen on", () => {
+  assert.throws(
+    () => checkPostUrl("https://example.com:0/h", new Set()),
+    (err) => err instanceof UrlNotAllowed && err.rule === "port",
+  );
+  assert.equal(checkPostUrl("https://example.com:8443/h", new Set()).port, 8443);
 });

@@ -1,4 +1,5 @@
 import type { EditImage } from "../../domain/image/decider.ts";
+import { DomainError } from "../../domain/errors.ts";
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import { imageReadModel } from "../../projections/mod.ts";
 import type { ActorRuntime } from "../actors/mod.ts";
@@ -7,6 +8,7 @@ import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
 import { type Action, AppError } from "../http/app_error.ts";
+import { fromDomainError } from "../http/error_handler.ts";
 import { type IdGenerator, IMAGE_ID } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import { endImage, type EndImageDeps } from "./end_image.ts";
@@ -139,7 +141,9 @@ export class ManageImages {
       try {
         await this.deleteOwned(id, owner);
         out.push({ id, status: "deleted" });
-      } catch (err) {
+      } catch (caught) {
+        // The decider's refusal too: an image that expires between the check and the delete.
+        const err = caught instanceof DomainError ? fromDomainError(caught) : caught;
         if (!(err instanceof AppError)) throw err;
         out.push({
           id,

@@ -17,9 +17,10 @@ export async function placeholdersOf(
   size: { width: number; height: number },
 ): Promise<Placeholders | undefined> {
   try {
+    // Long side about 100 px, but never under one pixel: a 1×1000 drawing would render as zero.
     const s = 100 / Math.max(size.width, size.height);
     const atLeast = format === "svg"
-      ? { width: size.width * s, height: size.height * s }
+      ? { width: Math.max(1, size.width * s), height: Math.max(1, size.height * s) }
       : { width: 100, height: 100 };
     const [frame] = await decodeSource(bytes, format, { atLeast });
     const orientation = format === "jpeg" || format === "png"

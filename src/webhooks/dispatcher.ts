@@ -34,6 +34,8 @@ export type DispatcherDeps = {
 
 type Item = { key: Deno.KvKey; hookId: string; delivery: Delivery };
 
+const logError = (err: unknown) => console.error("webhooks:", err);
+
 /**
  * Webhook deliveries as a catch-up subscription over the event log: a tick turns the commits
  * after the stored checkpoint into deliveries (each webhook's queue, in log order, written in
@@ -44,29 +46,45 @@ type Item = { key: Deno.KvKey; hookId: string; delivery: Delivery };
 export class WebhookDispatcher {
   #timer: ReturnType<typeof setInterval> | undefined;
   #running: Promise<void> | null = null;
+  #pulsing: Promise<void> | null = null;
+  /** Each webhook's queue being delivered in this process, so it is never walked twice at once. */
+  readonly #inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** Started by the composition root (main.ts); tests start and stop it themselves. */
+  /**
+   * Started by the composition root (main.ts); tests start and stop it themselves. The timer
+   * does not wait for deliveries: a receiver slow to answer holds up its own queue, never the
+   * catch-up or another account's webhooks.
+   */
   start(intervalMs: number): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.tickOnce(), intervalMs);
+    this.#timer = setInterval(() => {
+      // The rounds are started, not awaited.
+      this.#pulsing ??= this.catchUp()
+        .then(async () => void await this.#startDue())
+        .catch(logError)
+        .finally(() => (this.#pulsing = null));
+    }, intervalMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#pulsing;
     await this.#running;
+    await Promise.all(this.#inFlight.values());
   }
 
   /** One tick, unless one is already running in this process (then that one's promise). */
   tickOnce(): Promise<void> {
     this.#running ??= this.tick()
-      .catch((err) => console.error("webhooks:", err))
+      .catch(logError)
       .finally(() => (this.#running = null));
     return this.#running;
   }
 
+  /** Catch-up, then every due delivery, waiting for them all (the cron job and tests). */
   async tick(): Promise<void> {
     await this.catchUp();
     await this.deliverDue();
@@ -124,7 +142,6 @@ export class WebhookDispatcher {
     const seq = `${versionstamp}.${String(index).padStart(4, "0")}`;
     const wanted = hooks.filter((h) => h.events.includes(type) && h.created_at_ms <= event.meta.at);
     if (wanted.length === 0) return [];
-    const body = payloadOf(type, event, this.deps.publicUrl);
     return wanted.map((h) => ({
       key: webhookKeys.queue(h.id, seq),
       hookId: h.id,
@@ -132,7 +149,7 @@ export class WebhookDispatcher {
         msg_id: `msg_${seq.replace(".", "_")}`,
         type,
         image_id: id,
-        body,
+        event: { stream: event.stream, version: event.version },
         event_at_ms: event.meta.at,
         attempts: 0,
         next_at_ms: event.meta.at,
@@ -142,9 +159,23 @@ export class WebhookDispatcher {
 
   /** Sends the due head of every non-empty queue; webhooks in parallel, each queue in order. */
   async deliverDue(): Promise<void> {
-    const ids: string[] = [];
-    for await (const id of this.deps.hooks.pendingWebhooks()) ids.push(id);
-    await Promise.all(ids.map((id) => this.#deliverQueue(id)));
+    await Promise.all(await this.#startDue());
+  }
+
+  /** Starts every non-empty queue not already being delivered here; returns their rounds. */
+  async #startDue(): Promise<Promise<void>[]> {
+    const rounds: Promise<void>[] = [];
+    for await (const id of this.deps.hooks.pendingWebhooks()) {
+      let round = this.#inFlight.get(id);
+      if (!round) {
+        round = this.#deliverQueue(id)
+          .catch(logError)
+          .finally(() => this.#inFlight.delete(id));
+        this.#inFlight.set(id, round);
+      }
+      rounds.push(round);
+    }
+    return rounds;
   }
 
   async #deliverQueue(id: string): Promise<void> {
@@ -154,7 +185,7 @@ export class WebhookDispatcher {
     const started = performance.now();
     try {
       const hook = await hooks.get(id);
-      if (!hook) return await hooks.kv.delete(webhookKeys.pending(id));
+      if (!hook) return await hooks.purge(id);
       const secret = await openText(this.deps.secret, "webhook", hook.secret_sealed);
       while (performance.now() - started < MAX_ROUND_MS) {
         const head = await hooks.head(id);
@@ -167,21 +198,35 @@ export class WebhookDispatcher {
     }
   }
 
+  /**
+   * The body, rebuilt from its event at each try: the event never changes, so neither do the
+   * bytes, and the queue holds a small reference rather than a copy that could outgrow a KV
+   * value (an image's caption and metadata may fill most of one already).
+   */
+  async #bodyOf(d: Delivery): Promise<string> {
+    if (d.body !== undefined) return d.body;
+    const { events } = await this.deps.store.readStream(d.event.stream, d.event.version - 1);
+    const event = events.find((e) => e.version === d.event.version);
+    if (!event) throw new Error(`event ${d.event.stream}@${d.event.version} is missing`);
+    return payloadOf(d.type, event, this.deps.publicUrl);
+  }
+
   /** One try of the queue's head; true when the queue may move on to the next delivery. */
   async #attempt(hook: Webhook, secret: string, head: Deno.KvEntry<Delivery>): Promise<boolean> {
     const d = head.value;
+    const body = await this.#bodyOf(d);
     const timestamp = Math.floor(this.deps.clock.now() / 1000);
     const headers: [string, string][] = [
       ["Content-Type", "application/json"],
       ["User-Agent", `imgpro-webhooks/${VERSION}`],
       ["webhook-id", d.msg_id],
       ["webhook-timestamp", String(timestamp)],
-      ["webhook-signature", await signWebhook(secret, d.msg_id, timestamp, d.body)],
+      ["webhook-signature", await signWebhook(secret, d.msg_id, timestamp, body)],
     ];
     const outcome: PostOutcome = await safePost(
       hook.url,
       headers,
-      new TextEncoder().encode(d.body),
+      new TextEncoder().encode(body),
       { allowHosts: this.deps.allowHosts, timeoutMs: POST_TIMEOUT_MS },
     );
     const now = this.deps.clock.now();

@@ -33,7 +33,10 @@ export type Delivery = {
   msg_id: string;
   type: WebhookEventType;
   image_id: string;
-  body: string;
+  /** The event the body is built from (see payloadOf). */
+  event: { stream: string; version: number };
+  /** The body itself, in entries queued before deliveries referred to their event. */
+  body?: string;
   /** When the event was decided (Unix ms): retries stop 24 h after it. */
   event_at_ms: number;
   attempts: number;

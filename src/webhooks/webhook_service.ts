@@ -56,16 +56,6 @@ export class WebhookService {
       }
       throw err;
     }
-    const existing = await this.deps.hooks.ofOwner(owner);
-    if (existing.length >= MAX_WEBHOOKS_PER_ACCOUNT) {
-      throw fixError(
-        "validation_error",
-        `An account has at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks.`,
-        "Delete one you no longer use (DELETE /v1/webhooks/{id}), or subscribe one URL to " +
-          "several event types.",
-        "url",
-      );
-    }
     const secret = newWebhookSecret();
     const hook: Webhook = {
       id: `wh_${randomBase62(16)}`,
@@ -78,7 +68,15 @@ export class WebhookService {
       delivered: 0,
       failed_deliveries: 0,
     };
-    await this.deps.hooks.create(hook);
+    if (await this.deps.hooks.create(hook, MAX_WEBHOOKS_PER_ACCOUNT) === "full") {
+      throw fixError(
+        "validation_error",
+        `An account has at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks.`,
+        "Delete one you no longer use (DELETE /v1/webhooks/{id}), or subscribe one URL to " +
+          "several event types.",
+        "url",
+      );
+    }
     return { ...await this.#view(hook), secret };
   }
 

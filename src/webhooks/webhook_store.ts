@@ -5,6 +5,8 @@ export const webhookKeys = {
   hook: (id: string): Deno.KvKey => ["webhook", id],
   byOwner: (owner: string, id?: string): Deno.KvKey =>
     id ? ["webhook_owner", owner, id] : ["webhook_owner", owner],
+  /** Rewritten by every registration of the owner's, so two cannot both pass the limit. */
+  ownerMarker: (owner: string): Deno.KvKey => ["webhook_owner_marker", owner],
   /** A webhook's queue, in log order (seq is the commit versionstamp and the event's index). */
   queue: (id: string, seq?: string): Deno.KvKey =>
     seq ? ["webhook_queue", id, seq] : ["webhook_queue", id],
@@ -18,18 +20,33 @@ export const webhookKeys = {
 };
 
 const ATTEMPTS_KEPT_MS = 14 * 86_400_000;
+
+/** Who is delivering a webhook's queue, until when (Unix ms, wall clock: leases are real time). */
+type Lease = { token: string; until: number };
 const RECENT = 20;
 
 export class WebhookStore {
   constructor(readonly kv: Deno.Kv) {}
 
-  async create(hook: Webhook): Promise<void> {
-    const res = await this.kv.atomic()
-      .check({ key: webhookKeys.hook(hook.id), versionstamp: null })
-      .set(webhookKeys.hook(hook.id), hook)
-      .set(webhookKeys.byOwner(hook.owner, hook.id), hook.id)
-      .commit();
-    if (!res.ok) throw new Error(`webhook ${hook.id} already exists`);
+  /**
+   * Registers the webhook unless its owner already has `max`. Creations of one owner are
+   * serialised by a marker key each one rewrites, so concurrent requests cannot pass the
+   * count together (a webhook more is one POST more per event, against any target).
+   */
+  async create(hook: Webhook, max: number): Promise<"created" | "full"> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const marker = await this.kv.get(webhookKeys.ownerMarker(hook.owner));
+      if ((await this.ofOwner(hook.owner)).length >= max) return "full";
+      const res = await this.kv.atomic()
+        .check(marker)
+        .check({ key: webhookKeys.hook(hook.id), versionstamp: null })
+        .set(webhookKeys.ownerMarker(hook.owner), hook.id)
+        .set(webhookKeys.hook(hook.id), hook)
+        .set(webhookKeys.byOwner(hook.owner, hook.id), hook.id)
+        .commit();
+      if (res.ok) return "created";
+    }
+    throw new Error(`webhooks of ${hook.owner}: too much contention to register ${hook.id}`);
   }
 
   async get(id: string): Promise<Webhook | null> {
@@ -50,9 +67,17 @@ export class WebhookStore {
     await this.kv.atomic()
       .delete(webhookKeys.hook(hook.id))
       .delete(webhookKeys.byOwner(hook.owner, hook.id))
-      .delete(webhookKeys.pending(hook.id))
       .commit();
-    for (const prefix of [webhookKeys.queue(hook.id), webhookKeys.attempts(hook.id)]) {
+    await this.purge(hook.id);
+  }
+
+  /**
+   * Drops what a webhook left: its pending flag, queue and history. Also for a webhook already
+   * deleted, since a catch-up that read the owner's webhooks just before may still queue for it.
+   */
+  async purge(id: string): Promise<void> {
+    await this.kv.delete(webhookKeys.pending(id));
+    for (const prefix of [webhookKeys.queue(id), webhookKeys.attempts(id)]) {
       let batch = this.kv.atomic();
       let n = 0;
       for await (const e of this.kv.list({ prefix })) {
@@ -146,17 +171,25 @@ export class WebhookStore {
     await this.kv.atomic().check(flag).delete(flag.key).commit();
   }
 
+  /**
+   * The lease carries its own end: KV may keep showing a key for a while after `expireIn`, and
+   * a lease left by a process that died mid-delivery must not hold its queue past that end.
+   */
   async lease(id: string, ms: number): Promise<string | null> {
+    const current = await this.kv.get<Lease>(webhookKeys.lease(id));
+    if (current.value && current.value.until > Date.now()) return null;
     const token = crypto.randomUUID();
     const res = await this.kv.atomic()
-      .check({ key: webhookKeys.lease(id), versionstamp: null })
-      .set(webhookKeys.lease(id), token, { expireIn: ms })
+      .check(current)
+      .set(webhookKeys.lease(id), { token, until: Date.now() + ms }, { expireIn: ms })
       .commit();
     return res.ok ? token : null;
   }
 
   async release(id: string, token: string): Promise<void> {
-    const entry = await this.kv.get<string>(webhookKeys.lease(id));
-    if (entry.value === token) await this.kv.atomic().check(entry).delete(entry.key).commit();
+    const entry = await this.kv.get<Lease>(webhookKeys.lease(id));
+    if (entry.value?.token === token) {
+      await this.kv.atomic().check(entry).delete(entry.key).commit();
+    }
   }
 }

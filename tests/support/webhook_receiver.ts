@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { withKey } from "./accounts.ts";
 import { type TestApp, withApp } from "./http.ts";
 
 export type Received = { headers: Headers; body: string; at: number };
@@ -78,4 +79,21 @@ export async function verifySignature(secret: string, r: Received): Promise<bool
     if (await crypto.subtle.verify("HMAC", key, mac, signed)) return true;
   }
   return false;
+}
+
+/** POST /v1/webhooks with the key. */
+export function register(t: TestApp, key: string, url: string, events: string[]) {
+  return withKey(t, key, "/v1/webhooks", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ url, events }),
+  });
+}
+
+/** Registers and asserts 201: the webhook's id and its one-time secret. */
+export async function registered(t: TestApp, key: string, url: string, events: string[]) {
+  const res = await register(t, key, url, events);
+  const body = await res.json();
+  assert.equal(res.status, 201, JSON.stringify(body));
+  return body as { id: string; secret: string };
 }
