@@ -171,7 +171,8 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       c.header("Access-Control-Allow-Origin", "*");
       c.header("Content-Security-Policy", IMAGE_CSP);
       if (matches(c.req.header("if-none-match"), rendition.etag)) return c.body(null, 304);
-      const { body, size } = await deps.transforms.body(doc, params, rendition);
+      const { body, size, segmentMethod } = await deps.transforms.body(doc, params, rendition);
+      if (segmentMethod) c.header("X-Segment-Method", segmentMethod);
       c.header("Content-Type", rendition.mime);
       c.header("Content-Length", String(size));
       c.header("Content-Disposition", `inline; filename="${id}.${rendition.format}"`);

@@ -20,6 +20,7 @@ import { Limiter } from "./transform/limiter.ts";
 import { TransformService } from "./transform/transform_service.ts";
 import { VariantCache } from "./variants/mod.ts";
 import { WebhookDispatcher, WebhookService, WebhookStore } from "./webhooks/mod.ts";
+import { VisionClient, VisionService } from "./vision/mod.ts";
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -63,9 +64,20 @@ export function buildServices(
     queries.forget(id);
     await variants.deleteVariantsOf(id);
   };
+  const vision = new VisionService({
+    blobs,
+    variants,
+    client: new VisionClient({ queue: config.vision.queue, worker: true, retryAfterSeconds: 3 }),
+    options: {
+      deadlineMs: config.vision.deadlineMs,
+      retryAfterSeconds: 3,
+      strategy: config.vision.modelPath ? "onnx" : "auto",
+    },
+  });
   const transforms = new TransformService({
     blobs,
     variants,
+    vision,
     limiter: new Limiter({
       concurrency: config.transforms.concurrency,
       queue: config.transforms.queue,
@@ -114,6 +126,7 @@ export function buildServices(
     transforms,
     webhooks,
     webhookDispatcher,
+    vision,
     onImageEnded,
     clock,
     ids,
