@@ -65,6 +65,7 @@ const EnvSchema = z.object({
   SEGMENT_DEADLINE_MS: int(100).max(120_000).default(5_000),
   SEGMENT_QUEUE: int(1).default(8),
   SEGMENT_MODEL_PATH: z.string().optional(),
+  SEGMENT_MODEL_NORMALIZE: z.enum(["unit", "imagenet", "isnet"]).default("unit"),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -132,6 +133,8 @@ export type Config = {
     queue: number;
     /** An operator-supplied ONNX salient-object model; unset uses the bundled router. */
     modelPath: string | undefined;
+    /** How that model wants its input scaled. */
+    modelNormalize: "unit" | "imagenet" | "isnet";
   };
 };
 
@@ -189,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       deadlineMs: e.SEGMENT_DEADLINE_MS,
       queue: e.SEGMENT_QUEUE,
       modelPath: e.SEGMENT_MODEL_PATH,
+      modelNormalize: e.SEGMENT_MODEL_NORMALIZE,
     },
     rateLimits: {
       anonPerHour: e.ANON_UPLOADS_PER_HOUR,

@@ -71,7 +71,13 @@ export function buildServices(
     options: {
       deadlineMs: config.vision.deadlineMs,
       retryAfterSeconds: 3,
-      strategy: config.vision.modelPath ? "onnx" : "auto",
+      // A model at another path (or read another way) makes other masks: a new key.
+      strategy: config.vision.modelPath
+        ? `onnx:${config.vision.modelNormalize}:${config.vision.modelPath}`
+        : "auto",
+      ...(config.vision.modelPath
+        ? { model: { path: config.vision.modelPath, normalize: config.vision.modelNormalize } }
+        : {}),
     },
   });
   const transforms = new TransformService({

@@ -3,6 +3,7 @@ import { readHeader } from "../imaging/header.ts";
 import { orient } from "../transform/geometry.ts";
 import { decodeSource, type StoredFormat } from "../transform/source_decode.ts";
 import type { Box } from "./boxes.ts";
+import type { OnnxModel } from "./onnx_model.ts";
 import type { Mask } from "./raster.ts";
 import { detectFaces, FACE_SIDE, SEGMENT_SIDE, type SegmentMethod } from "./segment.ts";
 import { segmentForeground } from "./segment.ts";
@@ -12,6 +13,8 @@ export type VisionJob = {
   op: "segment" | "faces";
   bytes: Uint8Array;
   format: StoredFormat;
+  /** The operator's ONNX model (SEGMENT_MODEL_PATH), when one is configured. */
+  model?: OnnxModel;
   /** Displayed size (after EXIF orientation): what masks and boxes are relative to. */
   width: number;
   height: number;
@@ -30,7 +33,7 @@ export async function runVisionJob(job: VisionJob): Promise<VisionResult> {
   const side = job.op === "segment" ? SEGMENT_SIDE : FACE_SIDE;
   const img = await displayed(job, side);
   if (job.op === "segment") {
-    const { mask, method } = await segmentForeground(img);
+    const { mask, method } = await segmentForeground(img, job.model);
     return { op: "segment", mask, method };
   }
   const s = job.width / img.width;

@@ -6,6 +6,7 @@ import { floodKey } from "./flood_key.ts";
 import { grabCutMask } from "./grabcut.ts";
 import { ANIMALS, detectObjects, PERSON } from "./nanodet.ts";
 import { downscale, feather, type Mask, resizeMask } from "./raster.ts";
+import { onnxMask, type OnnxModel } from "./onnx_model.ts";
 import { selfieMask } from "./selfie.ts";
 
 /** Long side the segmenters see; masks are kept at this size and upsampled when composited. */
@@ -26,12 +27,20 @@ export type Segmentation = { mask: Mask; method: SegmentMethod };
 const ROUTE_SCORE = 0.3;
 
 /**
- * The foreground mask of an image (8-bit alpha at the working size, long side ≤ SEGMENT_SIDE).
+ * The foreground mask of an image. With an operator's ONNX model, that model; otherwise: (8-bit alpha at the working size, long side ≤ SEGMENT_SIDE).
  * Plain border → flood key; a person or an animal → the selfie model; anything else → GrabCut
  * from the detector's box, or from the frame less a margin when nothing is detected.
  */
-export async function segmentForeground(img: Rgba): Promise<Segmentation> {
+export async function segmentForeground(img: Rgba, model?: OnnxModel): Promise<Segmentation> {
   const small = downscale(img, SEGMENT_SIDE);
+  if (model) {
+    try {
+      return { mask: feather(await onnxMask(small, model), 1), method: "onnx" };
+    } catch (err) {
+      // The operator's model is theirs to fix; until then the bundled route still answers.
+      warnOnce(model.path, err);
+    }
+  }
   const flood = floodKey(small);
   if (flood) return { mask: feather(flood, 1), method: "flood" };
   const found = (await detectObjects(small)).filter((d) => d.score >= ROUTE_SCORE);
@@ -53,6 +62,13 @@ export async function detectFaces(img: Rgba): Promise<Box[]> {
 }
 
 const area = (b: Box) => b.width * b.height;
+
+const warned = new Set<string>();
+function warnOnce(path: string, err: unknown) {
+  if (warned.has(path)) return;
+  warned.add(path);
+  console.error(`SEGMENT_MODEL_PATH ${path} failed, using the bundled segmenters: ${err}`);
+}
 
 function grow(b: Box, by: number, img: Rgba): Box {
   const dx = b.width * by, dy = b.height * by;

@@ -4,6 +4,7 @@ import type { StoredFormat } from "../transform/source_decode.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import type { Box } from "./boxes.ts";
 import type { FacesResult, SegmentResult, VisionJob } from "./engine.ts";
+import type { OnnxModel } from "./onnx_model.ts";
 import type { Mask } from "./raster.ts";
 import type { SegmentMethod } from "./segment.ts";
 import type { VisionClient } from "./vision_client.ts";
@@ -29,6 +30,8 @@ export type VisionServiceOptions = {
   retryAfterSeconds: number;
   /** Which segmenter makes masks: part of the mask's key. */
   strategy: string;
+  /** The operator's ONNX model, if any. */
+  model?: OnnxModel;
 };
 
 const MASK_MIME = "application/x-foreground-mask";
@@ -98,6 +101,7 @@ export class VisionService {
       format: src.format as StoredFormat,
       width: src.width,
       height: src.height,
+      ...(op === "segment" && this.deps.options.model ? { model: this.deps.options.model } : {}),
     });
   }
 
