@@ -116,6 +116,18 @@ Deno.test("a wide gravity=face crop of the portrait contains the face; a centred
     assert.ok(face.x + face.width <= 600 && face.y + face.height <= 200, JSON.stringify(face));
     assert.ok(Math.abs(face.x + face.width / 2 - 300) < 60, `centred: ${JSON.stringify(face)}`);
 
+    // Another size of the same image reuses the cached face boxes.
+    const square = await t.app.request(
+      (await withKey(t, key, `/v1/images/${id}/links`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ w: 150, h: 150, fit: "cover", gravity: "face" }),
+      }).then((r) => r.json())).url.replace("http://img.test", ""),
+    );
+    assert.equal(square.status, 200);
+    await square.body?.cancel();
+    assert.equal(t.services.vision.faceDetections, 1);
+
     const centred = await t.app.request(await mint("center"));
     const faces = await detectFaces((await pixels(centred)).img);
     assert.equal(faces.length, 0, "the centred crop cuts through the face");
@@ -216,4 +228,21 @@ Deno.test("an animated GIF is segmented on its first frame", async () => {
     const { img } = await pixels(res);
     assert.deepEqual([img.width, img.height], [14, 25]);
   }, ENV);
+});
+
+Deno.test("a full vision queue is 503 overloaded with Retry-After at once", async () => {
+  await withApp(async (t) => {
+    const a = await upload(t, "coffee.png");
+    const b = await upload(t, "cat.png");
+    const first = Promise.resolve(t.app.request(`/${a}?segment=foreground`));
+    // Let the first request reach the Worker's queue.
+    while (t.services.vision.pending === 0) await new Promise((r) => setTimeout(r, 5));
+    const second = await t.app.request(`/${b}?segment=foreground`);
+    assert.equal(second.status, 503);
+    assert.ok(Number(second.headers.get("retry-after")) >= 1);
+    assert.equal((await second.json()).error, "overloaded");
+    const done = await first;
+    assert.equal(done.status, 200);
+    await done.body?.cancel();
+  }, { ...ENV, SEGMENT_QUEUE: "1" });
 });

@@ -87,6 +87,16 @@ export class VisionService {
     return this.deps.client.completed.segment;
   }
 
+  /** Face detections run by this process: cached boxes are never detected again. */
+  get faceDetections(): number {
+    return this.deps.client.completed.faces;
+  }
+
+  /** Vision jobs sent and not yet answered. */
+  get pending(): number {
+    return this.deps.client.pending;
+  }
+
   close() {
     this.deps.client.close();
   }
