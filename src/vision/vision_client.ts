@@ -1,4 +1,4 @@
-import { overloaded } from "../transform/limiter.ts";
+import { visionBusy } from "./busy.ts";
 import type { VisionJob, VisionResult } from "./engine.ts";
 
 export type VisionClientOptions = {
@@ -32,7 +32,7 @@ export class VisionClient {
 
   run(job: VisionJob): Promise<VisionResult> {
     if (this.#pending.size >= this.opts.queue) {
-      return Promise.reject(overloaded(this.opts.retryAfterSeconds));
+      return Promise.reject(visionBusy(this.opts.retryAfterSeconds, "queue"));
     }
     const worker = this.opts.worker ? this.#spawn() : null;
     const id = this.#next++;

@@ -1,8 +1,8 @@
 import type { BlobStore } from "../blob_store/mod.ts";
-import { overloaded } from "../transform/limiter.ts";
 import type { StoredFormat } from "../transform/source_decode.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import type { Box } from "./boxes.ts";
+import { visionBusy } from "./busy.ts";
 import type { FacesResult, SegmentResult, VisionJob } from "./engine.ts";
 import type { OnnxModel } from "./onnx_model.ts";
 import type { Mask } from "./raster.ts";
@@ -123,7 +123,7 @@ export class VisionService {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(overloaded(this.deps.options.retryAfterSeconds)),
+        () => reject(visionBusy(this.deps.options.retryAfterSeconds, "deadline")),
         this.deps.options.deadlineMs,
       );
     });
