@@ -11,6 +11,7 @@ import { streamOriginal } from "./stream_original.ts";
 import { svgBombs } from "./svg_bombs.ts";
 import { type Bench, BENCH_DIR, type Figure } from "./support.ts";
 import { uploadLatency } from "./upload_latency.ts";
+import { vision } from "./vision.ts";
 
 const ALL: Bench[] = [
   appendRate,
@@ -20,6 +21,7 @@ const ALL: Bench[] = [
   peakRss,
   svgBombs,
   slowBodies,
+  vision,
 ];
 // `deno task bench peak_rss` runs only the named ones (e.g. to see a figure in a fresh process).
 const unknown = Deno.args.filter((a) => !ALL.some((b) => b.id === a));

@@ -164,6 +164,7 @@ export function startApp(kv: Deno.Kv): RunningApp {
     async close() {
       await server.shutdown();
       services.runtime.close();
+      services.vision.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Config } from "../src/config.ts";
 import { limitLines } from "../src/docs/limits_text.ts";
 import { ACTION_MEANING, ERROR_CATALOGUE } from "../src/http/error_catalogue.ts";
 import { toolSpecs } from "../src/mcp/tool_specs.ts";
+import { visionLines } from "../src/docs/vision_text.ts";
 import { Layout, page } from "./pages/layout.tsx";
 
 const HANDLER = `async function call(request, attempt = 0) {
@@ -122,6 +123,9 @@ export function AgentsGuide(props: { config: Config; loggedIn?: boolean }) {
         the same numbers are in <code>_meta.retry_after</code>. Never retry a <code>fix</code>{" "}
         unchanged.
       </p>
+
+      <h2>Background removal and face crop</h2>
+      {visionLines(base).map((line) => <p key={line}>{line}</p>)}
 
       <h2>Idempotency keys</h2>
       <p>

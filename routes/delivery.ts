@@ -39,7 +39,10 @@ const route = createRoute({
   method: "get",
   path: "/{file}",
   summary: "An image's link: the viewer page for browsers, the (transformed) bytes otherwise",
-  description: "Query parameters transform the image (SPEC §5); `/{id}.webp` means format=webp.",
+  description: "Query parameters transform the image (SPEC §5); `/{id}.webp` means format=webp. " +
+    "`segment=foreground` removes the background (PNG by default; `X-Segment-Method` names the " +
+    "method; 503 overloaded with Retry-After if the mask takes longer than a few seconds); " +
+    "`gravity=face` (signed links) crops to the faces.",
   request: {
     params: z.object({
       // Checked in the handler: anything else at the root (robots.txt, favicon.ico) is a 404.
@@ -53,6 +56,13 @@ const route = createRoute({
   responses: {
     200: {
       description: "Image bytes, or an HTML viewer page when Accept asks for text/html",
+      headers: {
+        "X-Segment-Method": {
+          description:
+            "With segment=foreground: flood, selfie, grabcut or onnx (see llms-full.txt)",
+          schema: { type: "string", enum: ["flood", "selfie", "grabcut", "onnx"] },
+        },
+      },
       content: {
         "image/*": { schema: z.string().openapi({ format: "binary" }) },
         "text/html": { schema: z.string() },
@@ -171,7 +181,8 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       c.header("Access-Control-Allow-Origin", "*");
       c.header("Content-Security-Policy", IMAGE_CSP);
       if (matches(c.req.header("if-none-match"), rendition.etag)) return c.body(null, 304);
-      const { body, size } = await deps.transforms.body(doc, params, rendition);
+      const { body, size, segmentMethod } = await deps.transforms.body(doc, params, rendition);
+      if (segmentMethod) c.header("X-Segment-Method", segmentMethod);
       c.header("Content-Type", rendition.mime);
       c.header("Content-Length", String(size));
       c.header("Content-Disposition", `inline; filename="${id}.${rendition.format}"`);

@@ -3,7 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
 
-/** Resize, crop and gravity with a live preview, each producing a signed link (SPEC §6). */
+/** Resize, crop and face crop with a live preview, each producing a signed link (SPEC §6). */
 export function toolsPage(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.get("/tools", async (c) => {
     const caller = c.get("caller");
@@ -12,7 +12,7 @@ export function toolsPage(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const chosen = c.req.query("id") ?? data[0]?.id ?? "";
     return c.html(page(
       <Layout title="Tools" loggedIn scripts={["tools.js"]}>
-        <h1>Resize and crop</h1>
+        <h1>Resize, crop and face crop</h1>
         {data.length === 0
           ? (
             <p>
@@ -30,6 +30,14 @@ export function toolsPage(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
                   {img.caption ?? img.id}
                 </option>
               ))}
+            </select>
+          </label>
+          <label>
+            Mode{" "}
+            <select name="mode">
+              <option value="resize">resize</option>
+              <option value="crop">crop</option>
+              <option value="face">face crop</option>
             </select>
           </label>
           <label>
@@ -51,6 +59,9 @@ export function toolsPage(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
                 <option>{g}</option>
               ))}
             </select>
+          </label>
+          <label>
+            <input name="segment" type="checkbox" value="foreground" /> Remove background
           </label>
           <button type="submit">Make signed link</button>
         </form>

@@ -62,6 +62,10 @@ const EnvSchema = z.object({
   INGEST_READ_BUFFER_MB: int(1).default(64),
   UPLOAD_MIN_BYTES_PER_SEC: int(0).default(16_384),
   UPLOAD_RATE_WINDOW_MS: int(100).max(600_000).default(5_000),
+  SEGMENT_DEADLINE_MS: int(100).max(120_000).default(5_000),
+  SEGMENT_QUEUE: int(1).default(8),
+  SEGMENT_MODEL_PATH: z.string().optional(),
+  SEGMENT_MODEL_NORMALIZE: z.enum(["unit", "imagenet", "isnet"]).default("unit"),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -121,6 +125,17 @@ export type Config = {
     concurrency: number;
     queue: number;
   };
+  /** Background removal and face detection (src/vision). */
+  vision: {
+    /** How long a request waits for its mask or faces before 503 overloaded with Retry-After. */
+    deadlineMs: number;
+    /** Vision jobs waiting for the Worker before 503 overloaded. */
+    queue: number;
+    /** An operator-supplied ONNX salient-object model; unset uses the bundled router. */
+    modelPath: string | undefined;
+    /** How that model wants its input scaled. */
+    modelNormalize: "unit" | "imagenet" | "isnet";
+  };
 };
 
 export class ConfigError extends Error {
@@ -172,6 +187,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cacheBytes: e.VARIANT_CACHE_BYTES,
       concurrency: e.TRANSFORM_CONCURRENCY,
       queue: e.TRANSFORM_QUEUE,
+    },
+    vision: {
+      deadlineMs: e.SEGMENT_DEADLINE_MS,
+      queue: e.SEGMENT_QUEUE,
+      modelPath: e.SEGMENT_MODEL_PATH,
+      modelNormalize: e.SEGMENT_MODEL_NORMALIZE,
     },
     rateLimits: {
       anonPerHour: e.ANON_UPLOADS_PER_HOUR,

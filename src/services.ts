@@ -20,6 +20,7 @@ import { Limiter } from "./transform/limiter.ts";
 import { TransformService } from "./transform/transform_service.ts";
 import { VariantCache } from "./variants/mod.ts";
 import { WebhookDispatcher, WebhookService, WebhookStore } from "./webhooks/mod.ts";
+import { VisionClient, VisionService } from "./vision/mod.ts";
 
 export type Services = ReturnType<typeof buildServices>;
 
@@ -63,9 +64,26 @@ export function buildServices(
     queries.forget(id);
     await variants.deleteVariantsOf(id);
   };
+  const vision = new VisionService({
+    blobs,
+    variants,
+    client: new VisionClient({ queue: config.vision.queue, worker: true, retryAfterSeconds: 3 }),
+    options: {
+      deadlineMs: config.vision.deadlineMs,
+      retryAfterSeconds: 3,
+      // A model at another path (or read another way) makes other masks: a new key.
+      strategy: config.vision.modelPath
+        ? `onnx:${config.vision.modelNormalize}:${config.vision.modelPath}`
+        : "auto",
+      ...(config.vision.modelPath
+        ? { model: { path: config.vision.modelPath, normalize: config.vision.modelNormalize } }
+        : {}),
+    },
+  });
   const transforms = new TransformService({
     blobs,
     variants,
+    vision,
     limiter: new Limiter({
       concurrency: config.transforms.concurrency,
       queue: config.transforms.queue,
@@ -114,6 +132,7 @@ export function buildServices(
     transforms,
     webhooks,
     webhookDispatcher,
+    vision,
     onImageEnded,
     clock,
     ids,

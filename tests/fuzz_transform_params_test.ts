@@ -47,8 +47,9 @@ const TRANSFORM_CASES: [string, number][] = [
   ["sharp=10.5", 400],
   ["flip=x", 400],
   ["metadata=x", 400],
-  ["segment=foreground", 400],
-  ["gravity=face", 400],
+  ["segment=foreground", 200],
+  ["segment=background", 400],
+  ["gravity=face", 403],
   ["fit=cover", 403],
   ["x=1", 400],
   ["__proto__=1", 400],
@@ -146,7 +147,8 @@ Deno.test("fuzz: transform parameters at and beyond their bounds, GET, HEAD and 
       });
     }
     assertClean(problems);
-  }, ENV);
+    // The first mask also starts the vision Worker (type-checked under deno test).
+  }, { ...ENV, SEGMENT_DEADLINE_MS: "60000" });
 });
 
 // ---------------------------------------------------------------------------------------------

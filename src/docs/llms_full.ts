@@ -7,6 +7,7 @@ import { limitLines, planLines } from "./limits_text.ts";
 import type { OpenApiDocument } from "./openapi_document.ts";
 import { fieldLine, fieldsOf, type Schema } from "./schema_text.ts";
 import { transformLines } from "./transforms_text.ts";
+import { visionLines } from "./vision_text.ts";
 
 function endpointText(e: Endpoint, base: string): string[] {
   const lines = [
@@ -96,6 +97,10 @@ export function llmsFull(doc: OpenApiDocument, config: Config): string {
     "without a valid one: 403 invalid_signature.",
     "",
     ...transformLines(),
+    "",
+    "### Background removal and face crop",
+    "",
+    ...visionLines(base),
     "",
     "## Errors",
     "",

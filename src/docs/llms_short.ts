@@ -4,6 +4,7 @@ import { endpointsOf } from "./endpoints.ts";
 import { limitLines, planLines } from "./limits_text.ts";
 import type { OpenApiDocument } from "./openapi_document.ts";
 import { transformExamples, transformLines } from "./transforms_text.ts";
+import { visionLines } from "./vision_text.ts";
 
 /** /llms.txt: what a model needs to use the service at once, with this server's numbers. */
 export function llmsShort(doc: OpenApiDocument, config: Config): string {
@@ -46,6 +47,8 @@ export function llmsShort(doc: OpenApiDocument, config: Config): string {
     ...transformLines(),
     "",
     "An unknown parameter or a bad value is refused (400 invalid_transform), never ignored.",
+    "",
+    ...visionLines(base),
     "",
     "## Limits",
     "",

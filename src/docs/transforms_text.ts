@@ -21,5 +21,7 @@ export function transformExamples(publicUrl: string): string[] {
     `${publicUrl}/{id}.webp?size=m&sharp=2`,
     `${publicUrl}/{id}?rotate=90&flip=h&saturation=0`,
     `${publicUrl}/{id}?blur=20&quality=70&format=jpg`,
+    `${publicUrl}/{id}?segment=foreground`,
+    `${publicUrl}/{id}?segment=foreground&background=white&format=jpg`,
   ];
 }

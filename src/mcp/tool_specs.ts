@@ -104,7 +104,9 @@ export function toolSpecs(config: Config): ToolSpec[] {
     title: "Build a transform link",
     description: "Checks transform parameters exactly as the link does and returns the URL. " +
       `${SIGNED_PARAMS.join(", ")} resize and crop: the URL is then signed, which needs the ` +
-      `owner's key. ${key.replace("Needs", "For those, send")}`,
+      `owner's key. ${key.replace("Needs", "For those, send")} segment=foreground removes the ` +
+      "background (PNG with transparency; background=white&format=jpg for a white one); " +
+      "gravity=face with w, h and fit=cover crops to the faces.",
     // Loose: an unknown parameter must reach the link's own parser, which names it in an
     // invalid_transform envelope, instead of being dropped by the tool's schema.
     inputSchema: z.looseObject({

@@ -5,6 +5,7 @@ export type Side = "top" | "bottom" | "left" | "right";
 export type Gravity =
   | { kind: "center" }
   | { kind: "auto" }
+  | { kind: "face" }
   | { kind: "side"; side: Side }
   | { kind: "point"; x: number; y: number };
 export type NamedSize = "s" | "m" | "l" | "social";
@@ -19,6 +20,8 @@ export type TransformParams = {
   sharp?: number;
   rotate?: 90 | 180 | 270;
   flip?: "h" | "v" | "hv";
+  /** Remove the background (src/vision). */
+  segment?: "foreground";
   /** RGBA, each 0–255. */
   background?: [number, number, number, number];
   metadata?: "copyright" | "none" | "keep";
@@ -56,6 +59,7 @@ function gravityString(g: Gravity): string {
   switch (g.kind) {
     case "center":
     case "auto":
+    case "face":
       return g.kind;
     case "side":
       return g.side;
@@ -79,6 +83,7 @@ export function canonicalEntries(p: TransformParams): [string, string][] {
   num("sharp", p.sharp, [0]);
   num("rotate", p.rotate, []);
   if (p.flip) out.push(["flip", p.flip]);
+  if (p.segment) out.push(["segment", p.segment]);
   if (p.background) out.push(["background", colourString(p.background)]);
   if (p.metadata && p.metadata !== "copyright") out.push(["metadata", p.metadata]);
   num("quality", p.quality, []);

@@ -14,6 +14,7 @@ import { resize } from "./resize.ts";
 import { sharpen } from "./sharpen.ts";
 import { decodeSource, type StoredFormat } from "./source_decode.ts";
 import { applyLut, isIdentityTone, saturate, toneLut } from "./tone.ts";
+import { applyMask, type Box, faceWindow, type Mask, orientBoxes } from "../vision/mod.ts";
 
 /** A stored original, as the image doc describes it. */
 export type Source = {
@@ -24,6 +25,9 @@ export type Source = {
   height: number;
   frames: number;
 };
+
+/** What the vision engine found in the source (displayed pixels): see src/vision. */
+export type PipelineVision = { mask?: Mask; faces?: Box[] };
 
 export type Output = { bytes: Uint8Array; format: OutputFormat; width: number; height: number };
 
@@ -51,7 +55,7 @@ export function touchesPixels(p: TransformParams): boolean {
   return p.rotate !== undefined || p.flip !== undefined || p.size !== undefined ||
     p.w !== undefined || p.h !== undefined || p.background !== undefined ||
     !isIdentityTone(p) || (p.saturation ?? 1) !== 1 || p.blur !== undefined ||
-    (p.sharp ?? 0) > 0 || p.quality !== undefined;
+    (p.sharp ?? 0) > 0 || p.quality !== undefined || p.segment !== undefined;
 }
 
 function orientationOf(source: Source): number {
@@ -72,6 +76,7 @@ export async function runPipeline(
   p: TransformParams,
   format: OutputFormat,
   limits: PipelineLimits = { maxPixels: DEFAULT_MAX_PIXELS },
+  vision: PipelineVision = {},
 ): Promise<Output> {
   const orientation = orientationOf(source);
   // A JPEG whose pixels stay as they are keeps its compressed data: only metadata changes.
@@ -86,13 +91,17 @@ export async function runPipeline(
   const plan = planGeometry(oriented.width, oriented.height, p);
   const frames = await decodeSource(source.bytes, source.format, {
     atLeast: decodeTarget(source, plan, oriented, orientation, limits.maxPixels),
-    allFrames: source.format === "gif" && format === "gif" && source.frames > 1,
+    // A mask is of the first frame: a segmented animation is its first frame.
+    allFrames: source.format === "gif" && format === "gif" && source.frames > 1 && !p.segment,
   });
   const lut = isIdentityTone(p) ? null : toneLut(p);
   const matte = p.background ?? (format === "jpg" ? WHITE : null);
   let cropAt: [number, number] | null = null;
   const out = frames.map((frame): DecodedFrame => {
     let img: Rgba = orient(frame, orientation);
+    // The mask is in displayed pixels, so it rides through flip, rotate, crop and resize as
+    // the alpha channel: the same result as segmenting after resize/crop (SPEC §5's order).
+    if (vision.mask) img = applyMask(img, vision.mask);
     if (p.flip) img = flip(img, p.flip);
     if (p.rotate) img = rotate(img, p.rotate);
     // The plan is in oriented source pixels; a JPEG decoded smaller, or an SVG rasterised at
@@ -102,10 +111,18 @@ export async function runPipeline(
       const width = Math.max(1, Math.round(plan.crop.width * fx));
       const height = Math.max(1, Math.round(plan.crop.height * fy));
       // One offset for every frame, so an animation does not jitter.
-      cropAt ??= plan.crop.auto
-        ? autoCropOffset(img, width, height)
-        : [Math.round(plan.crop.x * fx), Math.round(plan.crop.y * fy)];
-      img = crop(img, { x: cropAt[0], y: cropAt[1], width, height });
+      const faces = plan.crop.face && vision.faces?.length
+        ? orientBoxes(vision.faces, source.width, source.height, p, fx, fy)
+        : null;
+      if (faces) {
+        const want = plan.pad ?? plan;
+        img = crop(img, faceWindow(faces, img.width, img.height, { width, height }, want));
+      } else {
+        cropAt ??= plan.crop.auto
+          ? autoCropOffset(img, width, height)
+          : [Math.round(plan.crop.x * fx), Math.round(plan.crop.y * fy)];
+        img = crop(img, { x: cropAt[0], y: cropAt[1], width, height });
+      }
     }
     const want = plan.pad ?? plan;
     if (img.width !== want.width || img.height !== want.height) {
@@ -158,6 +175,8 @@ function decodeTarget(
   maxPixels: number,
 ): { width: number; height: number } | undefined {
   if (!plan.resize) return undefined;
+  // A face window is smaller than the plan's: it needs the full resolution.
+  if (plan.crop?.face) return undefined;
   const window = plan.crop ?? oriented;
   let s = Math.max(plan.resize.width / window.width, plan.resize.height / window.height);
   if (s >= 1 && source.format !== "svg") return undefined;

@@ -16,7 +16,7 @@ const SOCIAL = { width: 1200, height: 630 };
  */
 export type GeometryPlan = {
   /** Cut this rectangle out of the source first; `auto` finds its offset from content. */
-  crop: (Rect & { auto: boolean }) | null;
+  crop: (Rect & { auto: boolean; face?: boolean }) | null;
   /** Then resample (the window, or the whole image) to this size; null keeps the size. */
   resize: { width: number; height: number } | null;
   /** Then place the image on a transparent canvas of this size. */
@@ -94,9 +94,15 @@ function cover(
   const cw = Math.min(W, Math.max(1, Math.round(width / s)));
   const ch = Math.min(H, Math.max(1, Math.round(height / s)));
   const [x, y] = place(W - cw, H - ch, gravity, cw, ch, W, H);
-  const crop = cw === W && ch === H
-    ? null
-    : { x, y, width: cw, height: ch, auto: gravity?.kind === "auto" };
+  const crop = cw === W && ch === H ? null : {
+    x,
+    y,
+    width: cw,
+    height: ch,
+    // A face crop with no face found falls back to auto; the pipeline decides.
+    auto: gravity?.kind === "auto" || gravity?.kind === "face",
+    ...(gravity?.kind === "face" ? { face: true } : {}),
+  };
   const resize = cw === width && ch === height ? null : { width, height };
   return { crop, resize, pad: null, width, height };
 }
@@ -116,7 +122,7 @@ function place(
 ): [number, number] {
   const clampX = (v: number) => Math.max(0, Math.min(slackX, Math.round(v)));
   const clampY = (v: number) => Math.max(0, Math.min(slackY, Math.round(v)));
-  if (!g || g.kind === "center" || g.kind === "auto") {
+  if (!g || g.kind === "center" || g.kind === "auto" || g.kind === "face") {
     return [clampX(slackX / 2), clampY(slackY / 2)];
   }
   if (g.kind === "side") {

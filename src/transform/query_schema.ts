@@ -25,10 +25,10 @@ export const ALLOWED: Readonly<Record<string, string>> = {
   w: "a whole number of pixels from 1 to 8192",
   h: "a whole number of pixels from 1 to 8192",
   fit: "scale-down (the default), contain, cover, crop or pad",
-  gravity: "center (the default), auto, top, bottom, left, right, or XxY fractions such as " +
-    "0.5x0.25",
+  gravity: "center (the default), auto, face, top, bottom, left, right, or XxY fractions such " +
+    "as 0.5x0.25",
   dpr: "a number from 1 to 3",
-  segment: "nothing yet: background removal arrives with the machine-learning release",
+  segment: "foreground (remove the background; PNG unless a format is given)",
 };
 
 const NUMBER = /^(\d+(\.\d*)?|\.\d+)$/;
@@ -71,12 +71,9 @@ const FRACTION = /^(0(\.\d+)?|1(\.0*)?|\.\d+)$/;
 
 const gravity = z.string().transform((raw, ctx): Gravity => {
   const v = raw.toLowerCase();
-  if (v === "face") {
-    ctx.addIssue({ code: "custom", message: "face", params: { face: true } });
-    return z.NEVER;
-  }
   if (v === "center" || v === "centre") return { kind: "center" };
   if (v === "auto") return { kind: "auto" };
+  if (v === "face") return { kind: "face" };
   const side = SIDES.find((s) => s === v);
   if (side) return { kind: "side", side };
   const [x, y, ...rest] = v.split("x");
@@ -85,11 +82,6 @@ const gravity = z.string().transform((raw, ctx): Gravity => {
     return point.x === 0.5 && point.y === 0.5 ? { kind: "center" } : { kind: "point", ...point };
   }
   ctx.addIssue({ code: "custom", message: "is not a gravity" });
-  return z.NEVER;
-});
-
-const segment = z.string().transform((_raw, ctx) => {
-  ctx.addIssue({ code: "custom", message: "segment", params: { ml: true } });
   return z.NEVER;
 });
 
@@ -104,7 +96,7 @@ export const TransformQuerySchema = z.strictObject({
   sharp: number(0, 10).optional(),
   rotate: oneOf(["90", "180", "270"]).transform((v) => Number(v) as 90 | 180 | 270).optional(),
   flip: oneOf(["h", "v", "hv"], { vh: "hv" }).optional(),
-  segment: segment.optional(),
+  segment: oneOf(["foreground"]).optional(),
   background: colour.optional(),
   metadata: oneOf(["copyright", "none", "keep"]).optional(),
   quality: number(1, 100, true).optional(),
@@ -114,10 +106,7 @@ export const TransformQuerySchema = z.strictObject({
   fit: oneOf(["scale-down", "contain", "cover", "crop", "pad"]).optional(),
   gravity: gravity.optional(),
   dpr: number(1, 3).optional(),
-}).transform((p) => {
-  const { segment: _never, ...params } = p;
-  return params satisfies TransformParams;
-});
+}).transform((p) => p satisfies TransformParams);
 
 /**
  * `auto` is true for `format=auto`: the format is then left out of `params` (and `canonical`),
@@ -168,27 +157,6 @@ export function parseTransformQuery(query: Record<string, string[]>): ParsedQuer
 }
 
 function refusal(name: string, value: string, issue: z.core.$ZodIssue): AppError {
-  const params = (issue as { params?: Record<string, unknown> }).params ?? {};
-  if (params.face) {
-    return refuse(
-      name,
-      value,
-      "gravity=face arrives with the machine-learning release.",
-      undefined,
-      `Face crop is not available yet: it arrives with the machine-learning release. ` +
-        `Until then use ${ALLOWED.gravity}.`,
-    );
-  }
-  if (params.ml) {
-    return refuse(
-      name,
-      value,
-      "segment arrives with the machine-learning release.",
-      undefined,
-      "Background removal is not available yet: it arrives with the machine-learning release. " +
-        "Remove the segment parameter.",
-    );
-  }
   return refuse(name, value, `"${name}=${value}" ${issue.message}.`);
 }
 

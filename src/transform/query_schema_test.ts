@@ -78,11 +78,11 @@ Deno.test("unknown and repeated parameters are refused, never ignored", () => {
   refused("blur=1&blur=2", "blur");
 });
 
-Deno.test("segment and gravity=face are refused until the machine-learning release", () => {
-  for (const [query, field] of [["segment=foreground", "segment"], ["gravity=face", "gravity"]]) {
-    const e = refused(query, field);
-    assert.ok(e.action.type === "fix" && /machine-learning/.test(e.action.hint), query);
-  }
+Deno.test("segment takes foreground only, and gravity=face is a gravity like the others", () => {
+  assert.equal(canonical("segment=FOREGROUND&gravity=face"), "gravity=face&segment=foreground");
+  const e = refused("segment=background", "segment");
+  assert.ok(e.action.type === "fix" && /foreground/.test(e.action.hint));
+  refused("segment=", "segment");
 });
 
 Deno.test("size and w/h do not mix; w×dpr stays within 8192", () => {

@@ -2,10 +2,11 @@ import type { ImageDoc } from "../../projections/image_read_model.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
 import { AppError } from "../http/app_error.ts";
 import type { VariantCache } from "../variants/mod.ts";
+import type { SegmentMethod, VisionService } from "../vision/mod.ts";
 import { type Limiter } from "./limiter.ts";
 import { canonicalString, FORMAT_MIME, type OutputFormat, type TransformParams } from "./params.ts";
-import { EXTENSION_OF, runPipeline, touchesPixels } from "./pipeline.ts";
-import { outputSize } from "./plan.ts";
+import { EXTENSION_OF, type PipelineVision, runPipeline, touchesPixels } from "./pipeline.ts";
+import { orientedSize, outputSize, planGeometry } from "./plan.ts";
 import { ALLOWED } from "./query_schema.ts";
 import type { StoredFormat } from "./source_decode.ts";
 
@@ -31,7 +32,12 @@ export type Rendition = {
   height: number;
 };
 
-export type Body = { body: ReadableStream<Uint8Array> | Uint8Array; size: number };
+export type Body = {
+  body: ReadableStream<Uint8Array> | Uint8Array;
+  size: number;
+  /** Which method made the foreground mask (X-Segment-Method), when segment was asked for. */
+  segmentMethod?: SegmentMethod;
+};
 
 export type TransformLimits = { maxPixels: number; maxAnimationPixels: number };
 
@@ -42,6 +48,7 @@ export class TransformService {
       variants: VariantCache;
       limiter: Limiter;
       limits: TransformLimits;
+      vision?: VisionService;
     },
   ) {}
 
@@ -58,7 +65,8 @@ export class TransformService {
     if (ext !== undefined && p.format && ext !== p.format) {
       throw formatError(`The path asks for .${ext} but the query for format=${p.format}.`);
     }
-    let format = (p.format ?? ext ?? stored) as OutputFormat | "svg";
+    // A cut-out defaults to PNG, which keeps its transparency.
+    let format = (p.format ?? ext ?? (p.segment ? "png" : stored)) as OutputFormat | "svg";
     // A vector cannot come out of the raster pipeline as SVG; PNG keeps its transparency. A
     // path that names .svg asked for SVG, though, and is told so rather than sent a PNG.
     if (format === "svg" && touchesPixels(p)) {
@@ -90,6 +98,8 @@ export class TransformService {
   async body(doc: ImageDoc, p: TransformParams, r: Rendition): Promise<Body> {
     if (r.original) return await this.#original(doc);
     const format = r.format as OutputFormat;
+    // Masks and faces come first, outside the transform slot: waiting for the Worker holds none.
+    const vision = await this.#vision(doc, p);
     const v = await this.deps.variants.get(
       doc.id,
       `${ENGINE_VERSION}|${r.key}`,
@@ -108,6 +118,7 @@ export class TransformService {
             p,
             format,
             { maxPixels: this.deps.limits.maxPixels },
+            vision,
           );
           return {
             bytes: out.bytes,
@@ -117,7 +128,28 @@ export class TransformService {
           };
         }),
     );
-    return { body: v.body, size: v.size };
+    return { body: v.body, size: v.size, segmentMethod: vision.method };
+  }
+
+  async #vision(
+    doc: ImageDoc,
+    p: TransformParams,
+  ): Promise<PipelineVision & { method?: SegmentMethod }> {
+    const service = this.deps.vision;
+    if (!service) return {};
+    const out: PipelineVision & { method?: SegmentMethod } = {};
+    if (p.segment) {
+      const { mask, method } = await service.mask(doc);
+      Object.assign(out, { mask, method });
+    }
+    if (p.gravity?.kind === "face") {
+      const oriented = orientedSize(doc.width, doc.height, p);
+      // Only a plan that cuts a window has a use for faces.
+      if (planGeometry(oriented.width, oriented.height, p).crop) {
+        out.faces = await service.faces(doc);
+      }
+    }
+    return out;
   }
 
   async #original(doc: ImageDoc): Promise<Body & { body: ReadableStream<Uint8Array> }> {

@@ -53,6 +53,7 @@ export async function testApp(
     /** Closes the runtime's timers and, unless the caller owns it, the KV. */
     close() {
       services.runtime.close();
+      services.vision.close();
       if (!opts.kv) kv.close();
     },
   };

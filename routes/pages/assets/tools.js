@@ -4,9 +4,15 @@ const form = document.getElementById("tool");
 const out = document.getElementById("link");
 const img = document.getElementById("preview");
 async function mint() {
+  // Face crop: the faces decide the window, so fit and gravity are fixed; crop fixes the fit.
+  form.fit.disabled = form.mode.value !== "resize";
+  form.gravity.disabled = form.mode.value === "face";
   const data = Object.fromEntries([...new FormData(form)].filter(([, v]) => v !== ""));
   const id = data.id;
   delete data.id;
+  if (data.mode === "face") Object.assign(data, { fit: "cover", gravity: "face" });
+  if (data.mode === "crop") data.fit = "crop";
+  delete data.mode;
   for (const k of ["w", "h", "dpr"]) if (k in data) data[k] = Number(data[k]);
   const res = await fetch("/v1/images/" + encodeURIComponent(id) + "/links", {
     method: "POST",
