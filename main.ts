@@ -6,6 +6,7 @@ import { runExpiryJob } from "./src/images/expire_job.ts";
 import { openKv } from "./src/kv.ts";
 import { resolveSecret } from "./src/secret.ts";
 import { buildServices } from "./src/services.ts";
+import { exitOnSignals } from "./src/shutdown.ts";
 import { VERSION } from "./src/version.ts";
 
 const BLOB_GRACE_MS = 3600_000;
@@ -40,8 +41,14 @@ Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
   console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
 });
 
-const app = createApp({ ...await ready, version: VERSION });
-Deno.serve({
+const services = await ready;
+const app = createApp({ ...services, version: VERSION });
+const server = Deno.serve({
   port: config.port,
-  onListen: () => console.log(`imgpro listening on ${config.publicUrl}`),
+  onListen: () => {
+    console.log(`imgpro listening on ${config.publicUrl}`);
+    // Codecs compile in the Workers once the port is open, not before the first /healthz.
+    services.engine.warm();
+  },
 }, app.fetch);
+exitOnSignals(server, services.engine);

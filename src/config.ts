@@ -57,6 +57,9 @@ const EnvSchema = z.object({
   INGEST_CONCURRENCY: int(1).default(2),
   INGEST_QUEUE: int(0).default(32),
   UPLOAD_BODY_TIMEOUT_MS: int(100).max(600_000).default(30_000),
+  IMAGE_WORKERS: int(0).max(256).optional(),
+  IMAGE_JOB_TIMEOUT_MS: int(100).max(600_000).default(60_000),
+  HOT_CACHE_BYTES: int(0).default(64 * MB),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -104,6 +107,15 @@ export type Config = {
     /** Transforms computed at once, and how many more may wait before 503 overloaded. */
     concurrency: number;
     queue: number;
+    /** Bytes of the hottest variants kept in this process's memory, in front of the blob store. */
+    hotCacheBytes: number;
+  };
+  /** Pixel work (ingest decode, transforms) off the request thread. */
+  engine: {
+    /** Worker threads; 0 runs jobs inline on the main thread (hosts without Workers, debugging). */
+    workers: number;
+    /** A job still running after this fails with 503 and its Worker is replaced. */
+    jobTimeoutMs: number;
   };
 };
 
@@ -152,6 +164,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cacheBytes: e.VARIANT_CACHE_BYTES,
       concurrency: e.TRANSFORM_CONCURRENCY,
       queue: e.TRANSFORM_QUEUE,
+      hotCacheBytes: e.HOT_CACHE_BYTES,
+    },
+    engine: {
+      workers: e.IMAGE_WORKERS ?? Math.max(1, navigator.hardwareConcurrency || 1),
+      jobTimeoutMs: e.IMAGE_JOB_TIMEOUT_MS,
     },
     rateLimits: {
       anonPerHour: e.ANON_UPLOADS_PER_HOUR,

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DomainError } from "../../domain/errors.ts";
+import { EngineError } from "../engine/mod.ts";
 import { AppError, type ErrorCode } from "./app_error.ts";
+import { fromEngineError } from "./engine_errors.ts";
 
 /** Maps a business refusal to the envelope; domain code stays free of HTTP. */
 export function fromDomainError(err: DomainError): AppError {
@@ -61,6 +63,7 @@ export function renderError(c: Context, err: AppError): Response {
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) return renderError(c, err);
   if (err instanceof DomainError) return renderError(c, fromDomainError(err));
+  if (err instanceof EngineError) return renderError(c, fromEngineError(err));
   if (err instanceof HTTPException && err.status < 500) {
     return renderError(
       c,

@@ -1,10 +1,11 @@
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
+import type { Engine } from "../engine/mod.ts";
 import { AppError } from "../http/app_error.ts";
+import { engineCall } from "../http/engine_errors.ts";
 import type { VariantCache } from "../variants/mod.ts";
-import { type Limiter } from "./limiter.ts";
 import { canonicalString, FORMAT_MIME, type OutputFormat, type TransformParams } from "./params.ts";
-import { EXTENSION_OF, runPipeline, touchesPixels } from "./pipeline.ts";
+import { EXTENSION_OF, touchesPixels } from "./pipeline.ts";
 import { outputSize } from "./plan.ts";
 import { ALLOWED } from "./query_schema.ts";
 import type { StoredFormat } from "./source_decode.ts";
@@ -40,7 +41,7 @@ export class TransformService {
     private readonly deps: {
       blobs: BlobStore;
       variants: VariantCache;
-      limiter: Limiter;
+      engine: Engine;
       limits: TransformLimits;
     },
   ) {}
@@ -94,28 +95,27 @@ export class TransformService {
       doc.id,
       `${ENGINE_VERSION}|${r.key}`,
       doc.blob.hash,
-      () =>
-        this.deps.limiter.run(async () => {
-          const bytes = await this.#bytesOf(doc);
-          const out = await runPipeline(
-            {
-              bytes,
-              format: doc.format as StoredFormat,
-              width: doc.width,
-              height: doc.height,
-              frames: doc.frames,
-            },
-            p,
-            format,
-            { maxPixels: this.deps.limits.maxPixels },
-          );
-          return {
-            bytes: out.bytes,
-            mime: FORMAT_MIME[format],
-            width: out.width,
-            height: out.height,
-          };
-        }),
+      async () => {
+        const bytes = await this.#bytesOf(doc);
+        const out = await engineCall(this.deps.engine.transform(
+          {
+            bytes,
+            format: doc.format as StoredFormat,
+            width: doc.width,
+            height: doc.height,
+            frames: doc.frames,
+          },
+          p,
+          format,
+          { maxPixels: this.deps.limits.maxPixels },
+        ));
+        return {
+          bytes: out.bytes,
+          mime: FORMAT_MIME[format],
+          width: out.width,
+          height: out.height,
+        };
+      },
     );
     return { body: v.body, size: v.size };
   }

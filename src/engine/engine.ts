@@ -1,0 +1,97 @@
+import type { Ingested, IngestOptions } from "../imaging/mod.ts";
+import type { OutputFormat, TransformParams } from "../transform/params.ts";
+import type { Output, PipelineLimits, Source } from "../transform/pipeline.ts";
+import { JobQueue } from "./job_queue.ts";
+import { type Job, type JobKind, type JobOf, type JobResults, owned, runJob } from "./jobs.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+export type EngineOptions = {
+  /** Worker threads; 0 runs every job inline on the calling thread. */
+  workers: number;
+  /** Jobs at once when inline (pixel work blocks the thread, so more buys nothing). */
+  inlineConcurrency: number;
+  waiting: Record<JobKind, number>;
+  /** Per job, in Workers only: inline work cannot be interrupted. */
+  deadlineMs: number;
+  retryAfterSeconds: number;
+  workerUrl?: URL;
+};
+
+/**
+ * All pixel work goes through here: one bounded queue, then a pool of Workers (or the calling
+ * thread when `workers` is 0). Rejects with EngineError (see src/http/engine_errors.ts).
+ */
+export class Engine {
+  readonly #queue: JobQueue;
+  readonly #pool: WorkerPool | null;
+
+  constructor(readonly opts: EngineOptions) {
+    this.#pool = opts.workers > 0
+      ? new WorkerPool({
+        size: opts.workers,
+        deadlineMs: opts.deadlineMs,
+        retryAfterSeconds: opts.retryAfterSeconds,
+        workerUrl: opts.workerUrl,
+      })
+      : null;
+    this.#queue = new JobQueue({
+      concurrency: opts.workers > 0 ? opts.workers : opts.inlineConcurrency,
+      waiting: opts.waiting,
+      retryAfterSeconds: opts.retryAfterSeconds,
+    });
+  }
+
+  get pool(): WorkerPool | null {
+    return this.#pool;
+  }
+
+  /**
+   * `bytes` is handed over: with Workers its buffer is transferred (detached here) unless it is
+   * a view into a larger one, which is copied first.
+   */
+  ingest(bytes: Uint8Array, opts: IngestOptions): Promise<Ingested> {
+    return this.run({ kind: "ingest", bytes, opts });
+  }
+
+  /** The source's bytes are handed over, as with `ingest`. */
+  transform(
+    source: Source,
+    params: TransformParams,
+    format: OutputFormat,
+    limits: PipelineLimits,
+  ): Promise<Output> {
+    return this.run({ kind: "transform", source, params, format, limits });
+  }
+
+  run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
+    return this.#queue.run(job.kind, () => {
+      if (!this.#pool) return runJob(job);
+      return this.#pool.run(detachable(job));
+    });
+  }
+
+  /** Compiles codecs in every Worker now: called once the server listens. */
+  warm(): void {
+    this.#pool?.warm();
+  }
+
+  /** Takes no more jobs, lets running ones finish for up to `graceMs`, then stops the Workers. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#queue.close();
+    await this.#pool?.shutdown(graceMs);
+  }
+
+  /** Stops at once (tests, and the end of a CLI task). */
+  close(): void {
+    this.#queue.close();
+    this.#pool?.terminate();
+  }
+}
+
+function detachable<K extends JobKind>(job: JobOf<K>): JobOf<K> {
+  const j = job as Job;
+  const out: Job = j.kind === "ingest"
+    ? { ...j, bytes: owned(j.bytes) }
+    : { ...j, source: { ...j.source, bytes: owned(j.source.bytes) } };
+  return out as JobOf<K>;
+}

@@ -1,0 +1,68 @@
+import { notStarted } from "./engine_error.ts";
+import type { JobKind } from "./jobs.ts";
+
+export type JobQueueOptions = {
+  /** Jobs run at once: one per Worker (inline: a few, as pixel work blocks the thread anyway). */
+  concurrency: number;
+  /** Jobs of each kind that may wait for a slot; one more is refused at once. */
+  waiting: Record<JobKind, number>;
+  /** What Retry-After tells a refused client. */
+  retryAfterSeconds: number;
+};
+
+const BUSY: Record<JobKind, string> = {
+  transform: "transforming other images",
+  ingest: "storing other uploads",
+};
+
+/**
+ * The one queue in front of all pixel work: a few jobs run, a short queue waits, and past that
+ * the caller gets 503 `overloaded` straight away. Queueing longer would only make every client
+ * wait and then time out; a quick refusal with Retry-After lets the client (or a CDN) come back.
+ * Each kind has its own bound on waiting, so a burst of transforms cannot refuse an upload that
+ * has already been let through the ingest gate, and both share the same slots in order.
+ */
+export class JobQueue {
+  #running = 0;
+  #waiting: { kind: JobKind; start: () => void; fail: (e: Error) => void }[] = [];
+  #closed = false;
+
+  constructor(private readonly opts: JobQueueOptions) {}
+
+  get running() {
+    return this.#running;
+  }
+
+  get waiting() {
+    return this.#waiting.length;
+  }
+
+  async run<T>(kind: JobKind, work: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw notStarted("shutting down", this.opts.retryAfterSeconds);
+    if (this.#running >= this.opts.concurrency) {
+      const same = this.#waiting.filter((w) => w.kind === kind).length;
+      if (same >= this.opts.waiting[kind]) {
+        throw notStarted(BUSY[kind], this.opts.retryAfterSeconds);
+      }
+      // The slot is handed over by the finishing job, so #running never dips in between.
+      await new Promise<void>((start, fail) => this.#waiting.push({ kind, start, fail }));
+    } else {
+      this.#running++;
+    }
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next.start();
+      else this.#running--;
+    }
+  }
+
+  /** Takes no more jobs; those waiting are refused. Running ones are left to finish. */
+  close(): void {
+    this.#closed = true;
+    for (const w of this.#waiting.splice(0)) {
+      w.fail(notStarted("shutting down", this.opts.retryAfterSeconds));
+    }
+  }
+}
