@@ -45,6 +45,24 @@ export const FORMAT_MIME: Record<OutputFormat, string> = {
 /** Numbers are written with at most two decimals and no trailing zeros: 1.50 → 1.5. */
 export const normaliseNumber = (n: number) => String(Math.round(n * 100) / 100);
 
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The parameters exactly as the variant key writes them (numbers to two decimals), which is what
+ * gets rendered: `brightness=1.0401` and `1.0499` share one key, so they must share the pixels.
+ */
+export function canonicalParams(p: TransformParams): TransformParams {
+  const out: TransformParams = { ...p };
+  for (const k of Object.keys(out) as (keyof TransformParams)[]) {
+    const v = out[k];
+    if (typeof v === "number") (out as Record<string, unknown>)[k] = round2(v);
+  }
+  if (out.gravity?.kind === "point") {
+    out.gravity = { kind: "point", x: round2(out.gravity.x), y: round2(out.gravity.y) };
+  }
+  return out;
+}
+
 const hex2 = (n: number) => n.toString(16).padStart(2, "0");
 
 /** Colours are written as bare lowercase hex, alpha only when not opaque, so URLs need no escaping. */

@@ -4,7 +4,13 @@ import type { Engine } from "../engine/mod.ts";
 import { AppError } from "../http/app_error.ts";
 import { engineCall } from "../http/engine_errors.ts";
 import type { VariantCache } from "../variants/mod.ts";
-import { canonicalString, FORMAT_MIME, type OutputFormat, type TransformParams } from "./params.ts";
+import {
+  canonicalParams,
+  canonicalString,
+  FORMAT_MIME,
+  type OutputFormat,
+  type TransformParams,
+} from "./params.ts";
 import { EXTENSION_OF, touchesPixels } from "./pipeline.ts";
 import { outputSize } from "./plan.ts";
 import { ALLOWED } from "./query_schema.ts";
@@ -51,7 +57,8 @@ export class TransformService {
    * the variant key and the ETag. Throws invalid_transform for a conflicting or unknown
    * extension, or a result beyond the pixel limits.
    */
-  async resolve(doc: ImageDoc, p: TransformParams, ext?: string): Promise<Rendition> {
+  async resolve(doc: ImageDoc, asked: TransformParams, ext?: string): Promise<Rendition> {
+    const p = canonicalParams(asked);
     const stored = EXTENSION_OF[doc.format as StoredFormat];
     if (ext !== undefined && ext !== stored && !OUTPUTS.has(ext)) {
       throw formatError(`".${ext}" is not an image format this service writes.`);
@@ -88,8 +95,11 @@ export class TransformService {
   }
 
   /** The bytes: the stored original, a cached variant, or one computed now (once). */
-  async body(doc: ImageDoc, p: TransformParams, r: Rendition): Promise<Body> {
+  async body(doc: ImageDoc, asked: TransformParams, r: Rendition): Promise<Body> {
     if (r.original) return await this.#original(doc);
+    // Rendered from the key's own numbers, so whichever request fills the cache, it holds
+    // the same pixels.
+    const p = canonicalParams(asked);
     const format = r.format as OutputFormat;
     const v = await this.deps.variants.get(
       doc.id,
