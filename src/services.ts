@@ -59,6 +59,7 @@ export function buildServices(
   const uploads = new UploadImageService({ config, runtime, blobs, clock, ids, secret, engine });
   const variants = new VariantCache(kv, blobs, queries.isBlobReferenced, clock, {
     maxBytes: config.transforms.cacheBytes,
+    memoryBytes: config.transforms.hotCacheBytes,
   });
   const onImageEnded = async (id: string) => {
     queries.forget(id);
