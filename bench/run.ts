@@ -4,13 +4,14 @@
  * stays 0. Only a benchmark that crashes makes the run exit 1.
  */
 import { appendRate } from "./append_rate.ts";
+import { engine } from "./engine.ts";
 import { peakRss } from "./peak_rss.ts";
 import { replayRate } from "./replay_rate.ts";
 import { streamOriginal } from "./stream_original.ts";
 import { type Bench, BENCH_DIR, type Figure } from "./support.ts";
 import { uploadLatency } from "./upload_latency.ts";
 
-const ALL: Bench[] = [appendRate, replayRate, uploadLatency, streamOriginal, peakRss];
+const ALL: Bench[] = [appendRate, replayRate, uploadLatency, streamOriginal, peakRss, engine];
 // `deno task bench peak_rss` runs only the named ones (e.g. to see a figure in a fresh process).
 const unknown = Deno.args.filter((a) => !ALL.some((b) => b.id === a));
 if (unknown.length) {

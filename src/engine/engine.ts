@@ -2,7 +2,8 @@ import type { Ingested, IngestOptions } from "../imaging/mod.ts";
 import type { OutputFormat, TransformParams } from "../transform/params.ts";
 import type { Output, PipelineLimits, Source } from "../transform/pipeline.ts";
 import { JobQueue } from "./job_queue.ts";
-import { type Job, type JobKind, type JobOf, type JobResults, owned, runJob } from "./jobs.ts";
+import type { Job, JobKind, JobOf, JobResults } from "./jobs.ts";
+import { owned } from "./transfer.ts";
 import { WorkerPool } from "./worker_pool.ts";
 
 export type EngineOptions = {
@@ -64,9 +65,10 @@ export class Engine {
   }
 
   run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
-    return this.#queue.run(job.kind, () => {
-      if (!this.#pool) return runJob(job);
-      return this.#pool.run(detachable(job));
+    return this.#queue.run(job.kind, async () => {
+      // Inline only: with Workers the codecs are never loaded on this thread at all.
+      if (!this.#pool) return (await import("./jobs.ts")).runJob(job);
+      return await this.#pool.run(detachable(job));
     });
   }
 

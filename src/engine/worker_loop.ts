@@ -1,5 +1,6 @@
 import { type EngineErrorData, errorData } from "./engine_error.ts";
-import { buffersOf, type Job, type JobResults, runJob, warmUp } from "./jobs.ts";
+import { type Job, type JobResults, runJob, warmUp } from "./jobs.ts";
+import { buffersOf } from "./transfer.ts";
 
 /** main → worker */
 export type ToWorker = { type: "job"; id: number; job: Job } | { type: "warm" };

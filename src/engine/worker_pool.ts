@@ -1,5 +1,6 @@
 import { EngineError, workerLost } from "./engine_error.ts";
-import { buffersOf, type JobKind, type JobOf, type JobResults } from "./jobs.ts";
+import type { JobKind, JobOf, JobResults } from "./jobs.ts";
+import { buffersOf } from "./transfer.ts";
 import type { FromWorker, ToWorker } from "./worker_loop.ts";
 
 export type PoolOptions = {

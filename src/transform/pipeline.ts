@@ -12,6 +12,7 @@ import type { OutputFormat, TransformParams } from "./params.ts";
 import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
 import { resize } from "./resize.ts";
 import { sharpen } from "./sharpen.ts";
+import { touchesPixels } from "./pixel_rules.ts";
 import { decodeSource, type StoredFormat } from "./source_decode.ts";
 import { applyLut, isIdentityTone, saturate, toneLut } from "./tone.ts";
 
@@ -37,22 +38,8 @@ export const DEFAULT_QUALITY: Record<OutputFormat, number> = {
 
 const WHITE: [number, number, number, number] = [255, 255, 255, 255];
 
-export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = {
-  jpeg: "jpg",
-  png: "png",
-  gif: "gif",
-  webp: "webp",
-  avif: "avif",
-  svg: "svg",
-};
-
-/** True when the pixels come out as they went in: only the container or metadata may change. */
-export function touchesPixels(p: TransformParams): boolean {
-  return p.rotate !== undefined || p.flip !== undefined || p.size !== undefined ||
-    p.w !== undefined || p.h !== undefined || p.background !== undefined ||
-    !isIdentityTone(p) || (p.saturation ?? 1) !== 1 || p.blur !== undefined ||
-    (p.sharp ?? 0) > 0 || p.quality !== undefined;
-}
+// Light rules the request thread needs too (transform_service), kept out of this heavy module.
+export { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
 
 function orientationOf(source: Source): number {
   if (source.format !== "jpeg" && source.format !== "png") return 1;

@@ -11,7 +11,7 @@ import {
   type OutputFormat,
   type TransformParams,
 } from "./params.ts";
-import { EXTENSION_OF, touchesPixels } from "./pipeline.ts";
+import { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
 import { outputSize } from "./plan.ts";
 import { ALLOWED } from "./query_schema.ts";
 import type { StoredFormat } from "./source_decode.ts";

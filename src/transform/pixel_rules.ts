@@ -1,0 +1,20 @@
+import type { OutputFormat, TransformParams } from "./params.ts";
+import type { StoredFormat } from "./source_decode.ts";
+import { isIdentityTone } from "./tone.ts";
+
+export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = {
+  jpeg: "jpg",
+  png: "png",
+  gif: "gif",
+  webp: "webp",
+  avif: "avif",
+  svg: "svg",
+};
+
+/** True when the pixels come out as they went in: only the container or metadata may change. */
+export function touchesPixels(p: TransformParams): boolean {
+  return p.rotate !== undefined || p.flip !== undefined || p.size !== undefined ||
+    p.w !== undefined || p.h !== undefined || p.background !== undefined ||
+    !isIdentityTone(p) || (p.saturation ?? 1) !== 1 || p.blur !== undefined ||
+    (p.sharp ?? 0) > 0 || p.quality !== undefined;
+}
