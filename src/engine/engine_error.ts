@@ -62,12 +62,19 @@ export function notStarted(what: string, seconds: number): EngineError {
 }
 
 /** The job's Worker crashed or overran its deadline; it was replaced, so a retry is safe. */
-export function workerLost(reason: "crashed" | "timed out", seconds: number): EngineError {
+export function workerLost(
+  reason: "crashed" | "timed out" | "stopped",
+  seconds: number,
+): EngineError {
+  const messages = {
+    crashed:
+      "The image worker handling this request failed and was restarted; the image was not processed.",
+    "timed out": "Processing this image took longer than the server allows, so it was stopped.",
+    stopped: "The server is restarting, so this image was not finished.",
+  };
   return new EngineError({
     code: "overloaded",
-    message: reason === "crashed"
-      ? "The image worker handling this request failed and was restarted; the image was not processed."
-      : "Processing this image took longer than the server allows, so it was stopped.",
+    message: messages[reason],
     details: { action: { type: "retry", seconds } },
   });
 }

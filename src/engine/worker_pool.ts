@@ -51,7 +51,7 @@ export class WorkerPool {
 
   /** The caller (the JobQueue) keeps at most `size` jobs in flight. */
   run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
-    if (this.#closed) return Promise.reject(workerLost("crashed", this.opts.retryAfterSeconds));
+    if (this.#closed) return Promise.reject(workerLost("stopped", this.opts.retryAfterSeconds));
     const slot = this.#slots.find((s) => !s.job && !s.dead) ??
       (this.#slots.length < this.opts.size ? this.#spawn() : null);
     if (!slot) throw new Error("WorkerPool.run called with every Worker busy");
@@ -93,7 +93,7 @@ export class WorkerPool {
     for (const slot of this.#slots.splice(0)) {
       slot.dead = true;
       slot.worker.terminate();
-      this.#settle(slot, null, workerLost("crashed", this.opts.retryAfterSeconds));
+      this.#settle(slot, null, workerLost("stopped", this.opts.retryAfterSeconds));
     }
   }
 
