@@ -41,7 +41,9 @@ function table(rows: Row[]): string {
         String(bench),
         f.name,
         `${format(f.value, f.digits)} ${f.unit}`,
-        f.target ? `${f.target.op === ">=" ? "≥" : "<"} ${format(f.target.value, f.digits)} ${f.unit}` : "",
+        f.target
+          ? `${f.target.op === ">=" ? "≥" : "<"} ${format(f.target.value, f.digits)} ${f.unit}`
+          : "",
         verdict(f),
         f.note ?? "",
       ]
