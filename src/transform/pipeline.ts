@@ -1,20 +1,15 @@
 import type { DecodedFrame, Rgba } from "../imaging/decode_pixels.ts";
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
-import { flatten } from "./alpha.ts";
-import { autoCropOffset } from "./auto_gravity.ts";
-import { blur } from "./blur.ts";
 import { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "./encoders.ts";
-import { crop, flip, orient, pad, rotate } from "./geometry.ts";
 import { encodeGif } from "./gif_encode.ts";
 import { exifFor, insertExif, readExif, stripMetadata } from "./jpeg_metadata.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
-import { resize } from "./resize.ts";
-import { sharpen } from "./sharpen.ts";
 import { touchesPixels } from "./pixel_rules.ts";
 import { decodeSource, type StoredFormat } from "./source_decode.ts";
-import { applyLut, isIdentityTone, saturate, toneLut } from "./tone.ts";
+import { matteFor, type StepContext, stepsFor } from "./pipeline_steps.ts";
+import { isIdentityTone, toneLut } from "./tone.ts";
 
 /** A stored original, as the image doc describes it. */
 export type Source = {
@@ -36,8 +31,6 @@ export const DEFAULT_QUALITY: Record<OutputFormat, number> = {
   gif: 100,
 };
 
-const WHITE: [number, number, number, number] = [255, 255, 255, 255];
-
 // Light rules the request thread needs too (transform_service), kept out of this heavy module.
 export { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
 
@@ -51,8 +44,9 @@ function orientationOf(source: Source): number {
 }
 
 /**
- * Runs SPEC §5's order: decode, EXIF orientation, flip, rotate, resize/crop, background, tone,
- * blur, sharp, encode. Every operation applies to every frame of an animation that stays one.
+ * Decode, the named pixel steps in SPEC §5's order (PIPELINE_STEPS: orientation, flip, rotate,
+ * crop, resize, pad, background, tone, saturation, blur, sharp), encode. Every step applies to
+ * every frame of an animation that stays one.
  */
 export async function runPipeline(
   source: Source,
@@ -75,42 +69,21 @@ export async function runPipeline(
     atLeast: decodeTarget(source, plan, oriented, orientation, limits.maxPixels),
     allFrames: source.format === "gif" && format === "gif" && source.frames > 1,
   });
-  const lut = isIdentityTone(p) ? null : toneLut(p);
-  const matte = p.background ?? (format === "jpg" ? WHITE : null);
-  let cropAt: [number, number] | null = null;
-  const out = frames.map((frame): DecodedFrame => {
-    let img: Rgba = orient(frame, orientation);
-    if (p.flip) img = flip(img, p.flip);
-    if (p.rotate) img = rotate(img, p.rotate);
-    // The plan is in oriented source pixels; a JPEG decoded smaller, or an SVG rasterised at
-    // another size, scales it.
-    const fx = img.width / oriented.width, fy = img.height / oriented.height;
-    if (plan.crop) {
-      const width = Math.max(1, Math.round(plan.crop.width * fx));
-      const height = Math.max(1, Math.round(plan.crop.height * fy));
-      // One offset for every frame, so an animation does not jitter.
-      cropAt ??= plan.crop.auto
-        ? autoCropOffset(img, width, height)
-        : [Math.round(plan.crop.x * fx), Math.round(plan.crop.y * fy)];
-      img = crop(img, { x: cropAt[0], y: cropAt[1], width, height });
-    }
-    const want = plan.pad ?? plan;
-    if (img.width !== want.width || img.height !== want.height) {
-      img = resize(img, want.width, want.height);
-    }
-    if (plan.pad) {
-      const { x, y, canvasWidth, canvasHeight } = plan.pad;
-      img = pad(img, canvasWidth, canvasHeight, x, y);
-    }
-    if (matte) img = flatten(img, matte);
-    // JPEG has no alpha: a translucent background is itself laid on white.
-    if (format === "jpg" && matte && matte[3] !== 255) img = flatten(img, WHITE);
-    if (lut) img = applyLut(img, lut);
-    if ((p.saturation ?? 1) !== 1) img = saturate(img, p.saturation!);
-    if (p.blur) img = blur(img, p.blur);
-    if (p.sharp) img = sharpen(img, p.sharp);
-    return { ...img, delayMs: frame.delayMs };
-  });
+  const context: StepContext = {
+    p,
+    format,
+    orientation,
+    oriented,
+    plan,
+    lut: isIdentityTone(p) ? null : toneLut(p),
+    matte: matteFor(p, format),
+    cropAt: null,
+  };
+  const steps = stepsFor(context);
+  const out = frames.map((frame): DecodedFrame => ({
+    ...steps.reduce((img: Rgba, step) => step.run(img, context), frame),
+    delayMs: frame.delayMs,
+  }));
   const bytes = await encode(out, format, p.quality ?? DEFAULT_QUALITY[format]);
   const result = format === "jpg" && source.format === "jpeg"
     ? insertExif(bytes, exifFor(readExif(source.bytes), p.metadata ?? "copyright", true))
