@@ -1,3 +1,5 @@
+import { FORMATS, OUTPUT_IDS } from "../formats/mod.ts";
+
 /** A parsed transform query (SPEC §5). Absent fields mean "the default". */
 export type OutputFormat = "jpg" | "webp" | "avif" | "png" | "gif";
 export type Fit = "scale-down" | "contain" | "cover" | "crop" | "pad";
@@ -34,13 +36,10 @@ export type TransformParams = {
 /** Parameters that change the output's geometry: only a signed link may carry them. */
 export const SIGNED_PARAMS = ["w", "h", "fit", "gravity", "dpr"] as const;
 
-export const FORMAT_MIME: Record<OutputFormat, string> = {
-  jpg: "image/jpeg",
-  webp: "image/webp",
-  avif: "image/avif",
-  png: "image/png",
-  gif: "image/gif",
-};
+/** From the format registry, keyed by the `format=` value (the extension). */
+export const FORMAT_MIME = Object.fromEntries(
+  OUTPUT_IDS.map((id) => [FORMATS[id].extension, FORMATS[id].mime]),
+) as Record<OutputFormat, string>;
 
 /** Numbers are written with at most two decimals and no trailing zeros: 1.50 → 1.5. */
 export const normaliseNumber = (n: number) => String(Math.round(n * 100) / 100);

@@ -1,15 +1,10 @@
+import { extensionsOf, STORED_IDS } from "../formats/mod.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import type { StoredFormat } from "./source_decode.ts";
 import { isIdentityTone } from "./tone.ts";
 
-export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = {
-  jpeg: "jpg",
-  png: "png",
-  gif: "gif",
-  webp: "webp",
-  avif: "avif",
-  svg: "svg",
-};
+/** A stored format's extension (from the format registry): what serving it as it is means. */
+export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = extensionsOf(STORED_IDS);
 
 /** True when the pixels come out as they went in: only the container or metadata may change. */
 export function touchesPixels(p: TransformParams): boolean {

@@ -1,6 +1,7 @@
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
 import type { Engine } from "../engine/mod.ts";
+import { FORMATS, OUTPUT_IDS } from "../formats/mod.ts";
 import { AppError } from "../http/app_error.ts";
 import { engineCall } from "../http/engine_errors.ts";
 import type { VariantCache } from "../variants/mod.ts";
@@ -22,7 +23,7 @@ import type { StoredFormat } from "./source_decode.ts";
  */
 export const ENGINE_VERSION = "t2";
 
-const OUTPUTS = new Set<string>(["jpg", "webp", "avif", "png", "gif"]);
+const OUTPUTS = new Set<string>(OUTPUT_IDS.map((id) => FORMATS[id].extension));
 
 /** What a request resolves to, known before any pixel is touched. */
 export type Rendition = {
