@@ -25,6 +25,8 @@ export type EngineOptions = {
 export class Engine {
   readonly #queue: JobQueue;
   readonly #pool: WorkerPool | null;
+  /** Inline, the codecs load with the engine, as they did before Workers (and not at all with them). */
+  readonly #inline: Promise<typeof import("./jobs.ts")> | null;
 
   constructor(readonly opts: EngineOptions) {
     this.#pool = opts.workers > 0
@@ -35,6 +37,7 @@ export class Engine {
         workerUrl: opts.workerUrl,
       })
       : null;
+    this.#inline = this.#pool ? null : import("./jobs.ts");
     this.#queue = new JobQueue({
       concurrency: opts.workers > 0 ? opts.workers : opts.inlineConcurrency,
       waiting: opts.waiting,
@@ -54,22 +57,31 @@ export class Engine {
     return this.run({ kind: "ingest", bytes, opts });
   }
 
-  /** The source's bytes are handed over, as with `ingest`. */
+  /**
+   * The source's bytes are handed over, as with `ingest`. Given a loader, the source is read
+   * only once the job is admitted to the queue (a refused request reads nothing), while it waits.
+   */
   transform(
-    source: Source,
+    source: Source | (() => Promise<Source>),
     params: TransformParams,
     format: OutputFormat,
     limits: PipelineLimits,
   ): Promise<Output> {
-    return this.run({ kind: "transform", source, params, format, limits });
+    const load = typeof source === "function" ? source : () => Promise.resolve(source);
+    return this.#queue.run(
+      "transform",
+      (s) => this.#execute<"transform">({ kind: "transform", source: s, params, format, limits }),
+      load,
+    );
   }
 
   run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
-    return this.#queue.run(job.kind, async () => {
-      // Inline only: with Workers the codecs are never loaded on this thread at all.
-      if (!this.#pool) return (await import("./jobs.ts")).runJob(job);
-      return await this.#pool.run(detachable(job));
-    });
+    return this.#queue.run(job.kind, () => this.#execute(job));
+  }
+
+  async #execute<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
+    if (!this.#pool) return (await this.#inline!).runJob(job);
+    return await this.#pool.run(detachable(job));
   }
 
   /** Compiles codecs in every Worker now: called once the server listens. */

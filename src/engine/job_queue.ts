@@ -37,25 +37,56 @@ export class JobQueue {
     return this.#waiting.length;
   }
 
-  async run<T>(kind: JobKind, work: () => Promise<T>): Promise<T> {
-    if (this.#closed) throw notStarted("shutting down", this.opts.retryAfterSeconds);
-    if (this.#running >= this.opts.concurrency) {
-      const same = this.#waiting.filter((w) => w.kind === kind).length;
-      if (same >= this.opts.waiting[kind]) {
-        throw notStarted(BUSY[kind], this.opts.retryAfterSeconds);
-      }
-      // The slot is handed over by the finishing job, so #running never dips in between.
-      await new Promise<void>((start, fail) => this.#waiting.push({ kind, start, fail }));
-    } else {
-      this.#running++;
-    }
+  /**
+   * Runs `work` in a slot. `prepare` (reading the job's input, say) starts as soon as the job is
+   * admitted, while it waits for its slot, so I/O overlaps the pixel work ahead of it; a refused
+   * job never prepares, so memory stays bounded by the queue.
+   */
+  async run<T, P = undefined>(
+    kind: JobKind,
+    work: (prepared: P) => Promise<T>,
+    prepare?: () => Promise<P>,
+  ): Promise<T> {
+    const slot = this.#admit(kind); // throws at once when refused: nothing is prepared
+    slot.catch(() => {}); // a close() while preparing is seen below, not as unhandled
+    let prepared: P;
     try {
-      return await work();
+      prepared = prepare ? await prepare() : (undefined as P);
+    } catch (err) {
+      slot.then((release) => release(), () => {});
+      throw err;
+    }
+    const release = await slot;
+    try {
+      return await work(prepared);
     } finally {
+      release();
+    }
+  }
+
+  /** Refuses at once past the queue; otherwise resolves with the slot's release when it is free. */
+  #admit(kind: JobKind): Promise<() => void> {
+    if (this.#closed) {
+      return Promise.reject(notStarted("shutting down", this.opts.retryAfterSeconds));
+    }
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      // The slot is handed over to the next job, so #running never dips in between.
       const next = this.#waiting.shift();
       if (next) next.start();
       else this.#running--;
+    };
+    if (this.#running < this.opts.concurrency) {
+      this.#running++;
+      return Promise.resolve(release);
     }
+    const same = this.#waiting.filter((w) => w.kind === kind).length;
+    if (same >= this.opts.waiting[kind]) throw notStarted(BUSY[kind], this.opts.retryAfterSeconds);
+    return new Promise<() => void>((start, fail) =>
+      this.#waiting.push({ kind, start: () => start(release), fail })
+    );
   }
 
   /** Takes no more jobs; those waiting are refused. Running ones are left to finish. */

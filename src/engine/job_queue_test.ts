@@ -48,3 +48,37 @@ Deno.test("a closed queue refuses new and waiting jobs; the running one finishes
   assert.equal(await running, "done");
   assert.equal(q.running, 0);
 });
+
+Deno.test("a job's input is prepared while it waits, and never for a refused job", async () => {
+  const q = new JobQueue({
+    concurrency: 1,
+    waiting: { transform: 1, ingest: 0 },
+    retryAfterSeconds: 2,
+  });
+  let release!: () => void;
+  const first = q.run("transform", () => new Promise<string>((r) => (release = () => r("first"))));
+  let prepared = 0;
+  const second = q.run("transform", (input: string) => Promise.resolve(input), () => {
+    prepared++;
+    return Promise.resolve("second");
+  });
+  await tick();
+  assert.equal(prepared, 1, "read while the first job still runs");
+  await assert.rejects(
+    q.run("transform", () => Promise.resolve(""), () => {
+      prepared++;
+      return Promise.resolve("");
+    }),
+    /transforming/,
+  );
+  assert.equal(prepared, 1, "the refused job read nothing");
+  release();
+  assert.deepEqual(await Promise.all([first, second]), ["first", "second"]);
+  // A failed preparation gives its slot back.
+  await assert.rejects(
+    q.run("transform", () => Promise.resolve(1), () => Promise.reject(new Error("gone"))),
+    /gone/,
+  );
+  assert.equal(await q.run("transform", () => Promise.resolve(7)), 7);
+  assert.equal(q.running, 0);
+});

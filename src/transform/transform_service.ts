@@ -107,15 +107,15 @@ export class TransformService {
       `${ENGINE_VERSION}|${r.key}`,
       doc.blob.hash,
       async () => {
-        const bytes = await this.#bytesOf(doc);
+        // The original is read once the job is admitted, not for a request the queue refuses.
         const out = await engineCall(this.deps.engine.transform(
-          {
-            bytes,
+          async () => ({
+            bytes: await this.#bytesOf(doc),
             format: doc.format as StoredFormat,
             width: doc.width,
             height: doc.height,
             frames: doc.frames,
-          },
+          }),
           p,
           format,
           { maxPixels: this.deps.limits.maxPixels },
