@@ -48,7 +48,7 @@ const server = Deno.serve({
   onListen: () => {
     console.log(`imgpro listening on ${config.publicUrl}`);
     // Codecs compile in the Workers once the port is open, not before the first /healthz.
-    services.engine.warm();
+    services.engine.warm(250);
   },
 }, app.fetch);
 exitOnSignals(server, services.engine);

@@ -84,9 +84,15 @@ export class Engine {
     return await this.#pool.run(detachable(job));
   }
 
-  /** Compiles codecs in every Worker now: called once the server listens. */
-  warm(): void {
-    this.#pool?.warm();
+  /**
+   * Starts the Workers and has them compile the codecs, `afterMs` from now: called once the
+   * server listens, a little later so that creating the Workers (synchronous on this thread)
+   * does not delay the first requests of a cold start.
+   */
+  warm(afterMs = 0): void {
+    if (!this.#pool) return;
+    const timer = setTimeout(() => this.#pool?.warm(), afterMs);
+    Deno.unrefTimer(timer);
   }
 
   /** Takes no more jobs, lets running ones finish for up to `graceMs`, then stops the Workers. */
