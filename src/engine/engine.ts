@@ -38,6 +38,8 @@ export class Engine {
       })
       : null;
     this.#inline = this.#pool ? null : import("./jobs.ts");
+    // A codec module that cannot load fails the first job that needs it, not the process.
+    this.#inline?.catch(() => {});
     this.#queue = new JobQueue({
       concurrency: opts.workers > 0 ? opts.workers : opts.inlineConcurrency,
       waiting: opts.waiting,
