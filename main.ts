@@ -6,6 +6,7 @@ import { runExpiryJob } from "./src/images/expire_job.ts";
 import { openKv } from "./src/kv.ts";
 import { resolveSecret } from "./src/secret.ts";
 import { buildServices } from "./src/services.ts";
+import { exitOnSignals } from "./src/shutdown.ts";
 import { VERSION } from "./src/version.ts";
 
 const BLOB_GRACE_MS = 3600_000;
@@ -52,7 +53,12 @@ const services = await ready.catch(stopOnConfigError);
 // Webhook deliveries: a catch-up over the event log, every second (see src/webhooks).
 services.webhookDispatcher.start(1_000);
 const app = createApp({ ...services, version: VERSION });
-Deno.serve({
+const server = Deno.serve({
   port: config.port,
-  onListen: () => console.log(`imgpro listening on ${config.publicUrl}`),
+  onListen: () => {
+    console.log(`imgpro listening on ${config.publicUrl}`);
+    // Codecs compile in the Workers once the port is open, not before the first /healthz.
+    services.engine.warm(250);
+  },
 }, app.fetch);
+exitOnSignals(server, services.engine);

@@ -4,6 +4,7 @@
  * stays 0. Only a benchmark that crashes makes the run exit 1.
  */
 import { appendRate } from "./append_rate.ts";
+import { engine } from "./engine.ts";
 import { peakRss } from "./peak_rss.ts";
 import { replayRate } from "./replay_rate.ts";
 import { slowBodies } from "./slow_bodies.ts";
@@ -22,6 +23,7 @@ const ALL: Bench[] = [
   svgBombs,
   slowBodies,
   vision,
+  engine,
 ];
 // `deno task bench peak_rss` runs only the named ones (e.g. to see a figure in a fresh process).
 const unknown = Deno.args.filter((a) => !ALL.some((b) => b.id === a));
@@ -52,7 +54,9 @@ function table(rows: Row[]): string {
         String(bench),
         f.name,
         `${format(f.value, f.digits)} ${f.unit}`,
-        f.target ? `${f.target.op === ">=" ? "≥" : "<"} ${format(f.target.value)} ${f.unit}` : "",
+        f.target
+          ? `${f.target.op === ">=" ? "≥" : "<"} ${format(f.target.value, f.digits)} ${f.unit}`
+          : "",
         verdict(f),
         f.note ?? "",
       ]

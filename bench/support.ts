@@ -152,7 +152,9 @@ export function startApp(kv: Deno.Kv): RunningApp {
     ANON_UPLOADS_PER_DAY: "1000000",
     // Lets one run try other gate sizes: INGEST_CONCURRENCY=1 deno task bench peak_rss
     ...Object.fromEntries(
-      Object.entries(Deno.env.toObject()).filter(([k]) => k.startsWith("INGEST_")),
+      Object.entries(Deno.env.toObject()).filter(([k]) =>
+        k.startsWith("INGEST_") || k === "IMAGE_WORKERS"
+      ),
     ),
   });
   const services = buildServices(config, kv, systemClock, randomIds, SECRET);
@@ -165,6 +167,7 @@ export function startApp(kv: Deno.Kv): RunningApp {
       await server.shutdown();
       services.runtime.close();
       services.vision.close();
+      services.engine.close();
     },
   };
 }

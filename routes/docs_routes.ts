@@ -1,13 +1,15 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { stringify } from "yaml";
-import { llmsFull } from "../src/docs/llms_full.ts";
-import { llmsShort } from "../src/docs/llms_short.ts";
 import { openApiSource, registerBearerScheme } from "../src/docs/openapi_document.ts";
 import { apiReferenceCsp } from "../src/http/page_csp.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { assetUrl, preloadScalar } from "./pages/assets.ts";
-import { agentsGuide } from "./agents_page.tsx";
 import { errorResponses } from "./schemas.ts";
+
+// The renderers (YAML, the llms texts, Scalar, the agents' guide) load on their first request:
+// a cold start (Deploy scales to zero) should not pay for pages most requests never ask for.
+const yaml = () => import("yaml");
+const llms = () =>
+  Promise.all([import("../src/docs/llms_full.ts"), import("../src/docs/llms_short.ts")]);
 
 const text = (path: string, summary: string, mediaType: string) =>
   createRoute({
@@ -55,19 +57,19 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   const doc = openApiSource(app, { publicUrl: deps.config.publicUrl, version: deps.version });
 
   app.openapi(routes.json, (c) => c.json(doc(), 200, { "Cache-Control": CACHE }));
-  app.openapi(routes.yaml, (c) =>
-    c.body(stringify(doc()), 200, {
+  app.openapi(routes.yaml, async (c) =>
+    c.body((await yaml()).stringify(doc()), 200, {
       "Content-Type": "application/yaml; charset=utf-8",
       "Cache-Control": CACHE,
     }));
-  app.openapi(
-    routes.llms,
-    (c) => c.text(llmsShort(doc(), deps.config), 200, { "Cache-Control": CACHE }),
-  );
-  app.openapi(
-    routes.llmsFull,
-    (c) => c.text(llmsFull(doc(), deps.config), 200, { "Cache-Control": CACHE }),
-  );
+  app.openapi(routes.llms, async (c) => {
+    const [, { llmsShort }] = await llms();
+    return c.text(llmsShort(doc(), deps.config), 200, { "Cache-Control": CACHE });
+  });
+  app.openapi(routes.llmsFull, async (c) => {
+    const [{ llmsFull }] = await llms();
+    return c.text(llmsFull(doc(), deps.config), 200, { "Cache-Control": CACHE });
+  });
 
   // Scalar's standalone bundle is served from our copy of its npm package (pinned in deno.json),
   // so /api works offline and loads nothing from a CDN.
@@ -78,8 +80,8 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     c.header("Cache-Control", CACHE);
     return c.html(apiPage());
   });
-  app.get(
-    "/api/ai-agents",
-    (c) => c.html(agentsGuide(deps.config, c.get("caller")?.kind === "account")),
-  );
+  app.get("/api/ai-agents", async (c) => {
+    const { agentsGuide } = await import("./agents_page.tsx");
+    return c.html(agentsGuide(deps.config, c.get("caller")?.kind === "account"));
+  });
 }

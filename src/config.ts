@@ -66,6 +66,9 @@ const EnvSchema = z.object({
   SEGMENT_QUEUE: int(1).default(8),
   SEGMENT_MODEL_PATH: z.string().optional(),
   SEGMENT_MODEL_NORMALIZE: z.enum(["unit", "imagenet", "isnet"]).default("unit"),
+  IMAGE_WORKERS: int(0).max(256).optional(),
+  IMAGE_JOB_TIMEOUT_MS: int(100).max(600_000).default(60_000),
+  HOT_CACHE_BYTES: int(0).default(64 * MB),
   DENO_DEPLOYMENT_ID: z.string().optional(),
 });
 
@@ -124,6 +127,15 @@ export type Config = {
     /** Transforms computed at once, and how many more may wait before 503 overloaded. */
     concurrency: number;
     queue: number;
+    /** Bytes of the hottest variants kept in this process's memory, in front of the blob store. */
+    hotCacheBytes: number;
+  };
+  /** Pixel work (ingest decode, transforms) off the request thread. */
+  engine: {
+    /** Worker threads; 0 runs jobs inline on the main thread (hosts without Workers, debugging). */
+    workers: number;
+    /** A job still running after this fails with 503 and its Worker is replaced. */
+    jobTimeoutMs: number;
   };
   /** Background removal and face detection (src/vision). */
   vision: {
@@ -187,6 +199,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       cacheBytes: e.VARIANT_CACHE_BYTES,
       concurrency: e.TRANSFORM_CONCURRENCY,
       queue: e.TRANSFORM_QUEUE,
+      hotCacheBytes: e.HOT_CACHE_BYTES,
+    },
+    engine: {
+      workers: e.IMAGE_WORKERS ?? Math.max(1, navigator.hardwareConcurrency || 1),
+      jobTimeoutMs: e.IMAGE_JOB_TIMEOUT_MS,
     },
     vision: {
       deadlineMs: e.SEGMENT_DEADLINE_MS,

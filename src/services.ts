@@ -16,7 +16,7 @@ import { ImageQueries } from "./images/image_queries.ts";
 import { ManageImages } from "./images/manage_images.ts";
 import { UploadImageService } from "./images/upload_image.ts";
 import { ReadModels } from "./read_models.ts";
-import { Limiter } from "./transform/limiter.ts";
+import { Engine } from "./engine/mod.ts";
 import { TransformService } from "./transform/transform_service.ts";
 import { VariantCache } from "./variants/mod.ts";
 import { WebhookDispatcher, WebhookService, WebhookStore } from "./webhooks/mod.ts";
@@ -33,6 +33,7 @@ export function buildServices(
   clock: Clock,
   ids: IdGenerator,
   secret: string,
+  opts: { engine?: Engine } = {},
 ) {
   const store = new EventStore(kv, ALL_PROJECTIONS);
   const runtime = new ActorRuntime(
@@ -56,9 +57,11 @@ export function buildServices(
     clock,
     ids,
   });
-  const uploads = new UploadImageService({ config, runtime, blobs, clock, ids, secret });
+  const engine = opts.engine ?? new Engine(engineOptions(config));
+  const uploads = new UploadImageService({ config, runtime, blobs, clock, ids, secret, engine });
   const variants = new VariantCache(kv, blobs, queries.isBlobReferenced, clock, {
     maxBytes: config.transforms.cacheBytes,
+    memoryBytes: config.transforms.hotCacheBytes,
   });
   const onImageEnded = async (id: string) => {
     queries.forget(id);
@@ -84,11 +87,7 @@ export function buildServices(
     blobs,
     variants,
     vision,
-    limiter: new Limiter({
-      concurrency: config.transforms.concurrency,
-      queue: config.transforms.queue,
-      retryAfterSeconds: 2,
-    }),
+    engine,
     limits: config.limits,
   });
   const images = new ManageImages({
@@ -133,10 +132,23 @@ export function buildServices(
     webhooks,
     webhookDispatcher,
     vision,
+    engine,
     onImageEnded,
     clock,
     ids,
     config,
     secret,
+  };
+}
+
+/** The engine's shape from the config: one queue for transforms and the uploads let through. */
+export function engineOptions(config: Config, workerUrl?: URL) {
+  return {
+    workers: config.engine.workers,
+    inlineConcurrency: config.transforms.concurrency,
+    waiting: { transform: config.transforms.queue, ingest: config.ingest.concurrency },
+    deadlineMs: config.engine.jobTimeoutMs,
+    retryAfterSeconds: 2,
+    workerUrl,
   };
 }

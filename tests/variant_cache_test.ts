@@ -114,3 +114,37 @@ Deno.test("a variant identical to its source points at the original and is never
     assert.equal(await cache.deleteVariantsOf("img0000001"), 1);
   });
 });
+
+Deno.test("hot variants are served from this process's memory, filled from the blob store and dropped on delete", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const clock = fixedClock(Date.UTC(2026, 0, 1));
+  const open = (memoryBytes: number) =>
+    new VariantCache(kv, new KvBlobStore(kv), () => Promise.resolve(false), clock, {
+      maxBytes: 1_000_000,
+      memoryBytes,
+    });
+  try {
+    let runs = 0;
+    const compute = () => Promise.resolve((runs++, bytes(1000, 9)));
+    await open(0).get("img0000001", "size=s", "src", compute);
+    // Another process (a fresh cache over the same KV) reads it from the blob store once…
+    const hot = open(64_000);
+    const fromKv = await hot.get("img0000001", "size=s", "src", compute);
+    assert.ok(fromKv.body instanceof Uint8Array, "read whole, to be kept");
+    // …and from memory after that: the KV copy can go and it is still served.
+    for await (const e of kv.list({ prefix: ["variant", "img0000001"] })) await kv.delete(e.key);
+    const fromMemory = await hot.get("img0000001", "size=s", "src", compute);
+    assert.equal(runs, 1);
+    assert.deepEqual(await read(fromMemory.body), new Uint8Array(1000).fill(9));
+    // Deleting the image's variants (deletion, expiry) empties memory too.
+    await hot.deleteVariantsOf("img0000001");
+    await hot.get("img0000001", "size=s", "src", compute);
+    assert.equal(runs, 2);
+    // A variant over the memory bound is never kept, and still served.
+    const big = open(500);
+    const large = await big.get("img0000002", "w=9", "src", () => Promise.resolve(bytes(800, 3)));
+    assert.equal((await read(large.body)).length, 800);
+  } finally {
+    kv.close();
+  }
+});

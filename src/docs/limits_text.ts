@@ -42,7 +42,9 @@ export function limitLines(config: Config): string[] {
     `${count(METADATA_VALUE_MAX)} characters.`,
     `Imports: public http(s) addresses only, one deadline of ${config.import.timeoutMs / 1000} s ` +
     "for the whole fetch.",
-    `Transforms: ${config.transforms.concurrency} computed at once, ${config.transforms.queue} ` +
+    `Transforms: ${
+      config.engine.workers || config.transforms.concurrency
+    } computed at once, ${config.transforms.queue} ` +
     "waiting; beyond that 503 overloaded.",
     `upload_image over MCP: at most ${bytes(MCP_UPLOAD_MAX_BYTES)} decoded.`,
   ];

@@ -84,7 +84,9 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
   },
   overloaded: {
     actions: ["retry"],
-    when: "too many transforms or uploads at once; retry after `seconds` (Retry-After)",
+    when: "too many transforms or uploads at once, or an image job stopped (its worker crashed " +
+      "or ran past the time limit, or the server is restarting); retry after `seconds` " +
+      "(Retry-After)",
   },
   request_timeout: {
     actions: ["retry"],

@@ -2,7 +2,9 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DomainError } from "../../domain/errors.ts";
 import { errorPage } from "../../routes/pages/error_page.tsx";
+import { EngineError } from "../engine/mod.ts";
 import { AppError, type ErrorCode } from "./app_error.ts";
+import { fromEngineError } from "./engine_errors.ts";
 
 /** Maps a business refusal to the envelope; domain code stays free of HTTP. */
 export function fromDomainError(err: DomainError): AppError {
@@ -90,6 +92,7 @@ function answer(c: Context, err: AppError): Response {
 export function onError(err: Error, c: Context): Response {
   if (err instanceof AppError) return answer(c, err);
   if (err instanceof DomainError) return answer(c, fromDomainError(err));
+  if (err instanceof EngineError) return answer(c, fromEngineError(err));
   if (err instanceof HTTPException && err.status < 500) {
     return answer(
       c,

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { Limiter } from "../transform/limiter.ts";
+import { Limiter } from "./limiter.ts";
 import { AppError, fixError } from "./app_error.ts";
 import { renderError } from "./error_handler.ts";
 

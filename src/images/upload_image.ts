@@ -14,10 +14,12 @@ import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { AppError, fixError } from "../http/app_error.ts";
 import type { IdGenerator } from "../ids.ts";
-import { ingest } from "../imaging/mod.ts";
+import type { Engine } from "../engine/mod.ts";
+import { engineCall } from "../http/engine_errors.ts";
 import { type ImageObject, imageObject } from "./image_view.ts";
 
 export type UploadInput = {
+  /** Handed over: its buffer may be transferred to an image Worker (detached here). */
   bytes: Uint8Array;
   caption?: string;
   ttl?: string;
@@ -56,6 +58,7 @@ export class UploadImageService {
       clock: Clock;
       ids: IdGenerator;
       secret: string;
+      engine: Engine;
     },
   ) {}
 
@@ -73,10 +76,11 @@ export class UploadImageService {
 
     // What is stored may differ from what was sent (converted, GPS removed, polyglot payload
     // dropped); the request hash above stays on the sent bytes, so a retry still matches.
-    const info = await ingest(input.bytes, {
+    // Off the request thread; input.bytes is handed over to the engine and not used after.
+    const info = await engineCall(this.deps.engine.ingest(input.bytes, {
       limits: config.limits,
       svgMaxBytes: config.limits.svgMaxBytes,
-    });
+    }));
 
     const id = ids.imageId();
     const at = clock.now();

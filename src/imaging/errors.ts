@@ -1,17 +1,10 @@
+import { FORMATS } from "../formats/mod.ts";
 import { AppError } from "../http/app_error.ts";
 import type { Detected, InputFormat } from "./sniff.ts";
 
-const NAMES: Record<InputFormat, string> = {
-  jpeg: "JPEG",
-  png: "PNG",
-  gif: "GIF",
-  webp: "WebP",
-  avif: "AVIF",
-  heic: "HEIC/HEIF",
-  svg: "SVG",
-  bmp: "BMP",
-  ico: "ICO",
-};
+const NAMES: Record<InputFormat, string> = Object.fromEntries(
+  Object.entries(FORMATS).map(([id, f]) => [id, f.name]),
+) as Record<InputFormat, string>;
 
 const ACCEPTED_LIST = "JPEG, PNG, GIF, WebP, AVIF, HEIC, SVG, BMP or ICO";
 

@@ -1,15 +1,12 @@
-/** The formats originals are stored in (SPEC §2); HEIC, BMP and ICO are converted to one of them. */
-export type StoredFormat = "jpeg" | "png" | "gif" | "webp" | "avif" | "svg";
-export type StoredExtension = "jpg" | "png" | "gif" | "webp" | "avif" | "svg";
+import { FORMATS, STORED_IDS, type StoredId } from "../formats/mod.ts";
 
-export const STORED_TYPES: Record<StoredFormat, { extension: StoredExtension; mime: string }> = {
-  jpeg: { extension: "jpg", mime: "image/jpeg" },
-  png: { extension: "png", mime: "image/png" },
-  gif: { extension: "gif", mime: "image/gif" },
-  webp: { extension: "webp", mime: "image/webp" },
-  avif: { extension: "avif", mime: "image/avif" },
-  svg: { extension: "svg", mime: "image/svg+xml" },
-};
+/** The formats originals are stored in (SPEC §2); HEIC, BMP and ICO are converted to one of them. */
+export type StoredFormat = StoredId;
+export type StoredExtension = (typeof FORMATS)[StoredId]["extension"];
+
+export const STORED_TYPES = Object.fromEntries(
+  STORED_IDS.map((id) => [id, { extension: FORMATS[id].extension, mime: FORMATS[id].mime }]),
+) as Record<StoredFormat, { extension: StoredExtension; mime: string }>;
 
 /** What ingest hands to storage: exactly the bytes to keep, and what they are. */
 export type Ingested = {

@@ -1,13 +1,18 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { bodyLimit } from "hono/body-limit";
 import { errorResponses } from "../../routes/schemas.ts";
 import { formatBytes } from "../format_bytes.ts";
 import { fixError } from "../http/app_error.ts";
 import type { AppDeps, AppEnv } from "../http/types.ts";
-import { inProcessApi } from "./in_process.ts";
-import { createMcpServer } from "./mcp_server.ts";
 import { MCP_BODY_MAX_BYTES } from "./tool_specs.ts";
+
+// The MCP SDK and the tools load on the first MCP request, not at every cold start.
+const sdk = () =>
+  Promise.all([
+    import("@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js"),
+    import("./in_process.ts"),
+    import("./mcp_server.ts"),
+  ]);
 
 const JsonRpc = z.looseObject({ jsonrpc: z.literal("2.0") }).openapi("JsonRpcMessage", {
   description: "A JSON-RPC 2.0 message of the Model Context Protocol",
@@ -61,6 +66,8 @@ export function mcpRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.use("/mcp", (c, next) => c.req.method === "POST" ? limit(c, next) : next());
 
   app.openapi(post, async (c) => {
+    const [{ WebStandardStreamableHTTPServerTransport }, { inProcessApi }, { createMcpServer }] =
+      await sdk();
     const call = inProcessApi(app, c, deps.config.publicUrl);
     const server = createMcpServer({ call, config: deps.config }, deps.version);
     const transport = new WebStandardStreamableHTTPServerTransport({

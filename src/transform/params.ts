@@ -1,3 +1,5 @@
+import { FORMATS, OUTPUT_IDS } from "../formats/mod.ts";
+
 /** A parsed transform query (SPEC §5). Absent fields mean "the default". */
 export type OutputFormat = "jpg" | "webp" | "avif" | "png" | "gif";
 export type Fit = "scale-down" | "contain" | "cover" | "crop" | "pad";
@@ -37,16 +39,31 @@ export type TransformParams = {
 /** Parameters that change the output's geometry: only a signed link may carry them. */
 export const SIGNED_PARAMS = ["w", "h", "fit", "gravity", "dpr"] as const;
 
-export const FORMAT_MIME: Record<OutputFormat, string> = {
-  jpg: "image/jpeg",
-  webp: "image/webp",
-  avif: "image/avif",
-  png: "image/png",
-  gif: "image/gif",
-};
+/** From the format registry, keyed by the `format=` value (the extension). */
+export const FORMAT_MIME = Object.fromEntries(
+  OUTPUT_IDS.map((id) => [FORMATS[id].extension, FORMATS[id].mime]),
+) as Record<OutputFormat, string>;
 
 /** Numbers are written with at most two decimals and no trailing zeros: 1.50 → 1.5. */
 export const normaliseNumber = (n: number) => String(Math.round(n * 100) / 100);
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * The parameters exactly as the variant key writes them (numbers to two decimals), which is what
+ * gets rendered: `brightness=1.0401` and `1.0499` share one key, so they must share the pixels.
+ */
+export function canonicalParams(p: TransformParams): TransformParams {
+  const out: TransformParams = { ...p };
+  for (const k of Object.keys(out) as (keyof TransformParams)[]) {
+    const v = out[k];
+    if (typeof v === "number") (out as Record<string, unknown>)[k] = round2(v);
+  }
+  if (out.gravity?.kind === "point") {
+    out.gravity = { kind: "point", x: round2(out.gravity.x), y: round2(out.gravity.y) };
+  }
+  return out;
+}
 
 const hex2 = (n: number) => n.toString(16).padStart(2, "0");
 

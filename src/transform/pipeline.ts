@@ -1,20 +1,16 @@
 import type { DecodedFrame, Rgba } from "../imaging/decode_pixels.ts";
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
-import { flatten } from "./alpha.ts";
-import { autoCropOffset } from "./auto_gravity.ts";
-import { blur } from "./blur.ts";
 import { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "./encoders.ts";
-import { crop, flip, orient, pad, rotate } from "./geometry.ts";
 import { encodeGif } from "./gif_encode.ts";
 import { exifFor, insertExif, readExif, stripMetadata } from "./jpeg_metadata.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
-import { resize } from "./resize.ts";
-import { sharpen } from "./sharpen.ts";
+import { touchesPixels } from "./pixel_rules.ts";
 import { decodeSource, type StoredFormat } from "./source_decode.ts";
-import { applyLut, isIdentityTone, saturate, toneLut } from "./tone.ts";
-import { applyMask, type Box, faceWindow, type Mask, orientBoxes } from "../vision/mod.ts";
+import { matteFor, type StepContext, stepsFor } from "./pipeline_steps.ts";
+import { isIdentityTone, toneLut } from "./tone.ts";
+import type { Box, Mask } from "../vision/mod.ts";
 
 /** A stored original, as the image doc describes it. */
 export type Source = {
@@ -39,24 +35,8 @@ export const DEFAULT_QUALITY: Record<OutputFormat, number> = {
   gif: 100,
 };
 
-const WHITE: [number, number, number, number] = [255, 255, 255, 255];
-
-export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = {
-  jpeg: "jpg",
-  png: "png",
-  gif: "gif",
-  webp: "webp",
-  avif: "avif",
-  svg: "svg",
-};
-
-/** True when the pixels come out as they went in: only the container or metadata may change. */
-export function touchesPixels(p: TransformParams): boolean {
-  return p.rotate !== undefined || p.flip !== undefined || p.size !== undefined ||
-    p.w !== undefined || p.h !== undefined || p.background !== undefined ||
-    !isIdentityTone(p) || (p.saturation ?? 1) !== 1 || p.blur !== undefined ||
-    (p.sharp ?? 0) > 0 || p.quality !== undefined || p.segment !== undefined;
-}
+// Light rules the request thread needs too (transform_service), kept out of this heavy module.
+export { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
 
 function orientationOf(source: Source): number {
   if (source.format !== "jpeg" && source.format !== "png") return 1;
@@ -68,8 +48,9 @@ function orientationOf(source: Source): number {
 }
 
 /**
- * Runs SPEC §5's order: decode, EXIF orientation, flip, rotate, resize/crop, background, tone,
- * blur, sharp, encode. Every operation applies to every frame of an animation that stays one.
+ * Decode, the named pixel steps in SPEC §5's order (PIPELINE_STEPS: orientation, mask, flip,
+ * rotate, crop, resize, pad, background, tone, saturation, blur, sharp), encode. Every step applies to
+ * every frame of an animation that stays one.
  */
 export async function runPipeline(
   source: Source,
@@ -94,53 +75,23 @@ export async function runPipeline(
     // A mask is of the first frame: a segmented animation is its first frame.
     allFrames: source.format === "gif" && format === "gif" && source.frames > 1 && !p.segment,
   });
-  const lut = isIdentityTone(p) ? null : toneLut(p);
-  const matte = p.background ?? (format === "jpg" ? WHITE : null);
-  let cropAt: [number, number] | null = null;
-  const out = frames.map((frame): DecodedFrame => {
-    let img: Rgba = orient(frame, orientation);
-    // The mask is in displayed pixels, so it rides through flip, rotate, crop and resize as
-    // the alpha channel: the same result as segmenting after resize/crop (SPEC §5's order).
-    if (vision.mask) img = applyMask(img, vision.mask);
-    if (p.flip) img = flip(img, p.flip);
-    if (p.rotate) img = rotate(img, p.rotate);
-    // The plan is in oriented source pixels; a JPEG decoded smaller, or an SVG rasterised at
-    // another size, scales it.
-    const fx = img.width / oriented.width, fy = img.height / oriented.height;
-    if (plan.crop) {
-      const width = Math.max(1, Math.round(plan.crop.width * fx));
-      const height = Math.max(1, Math.round(plan.crop.height * fy));
-      // One offset for every frame, so an animation does not jitter.
-      const faces = plan.crop.face && vision.faces?.length
-        ? orientBoxes(vision.faces, source.width, source.height, p, fx, fy)
-        : null;
-      if (faces) {
-        const want = plan.pad ?? plan;
-        img = crop(img, faceWindow(faces, img.width, img.height, { width, height }, want));
-      } else {
-        cropAt ??= plan.crop.auto
-          ? autoCropOffset(img, width, height)
-          : [Math.round(plan.crop.x * fx), Math.round(plan.crop.y * fy)];
-        img = crop(img, { x: cropAt[0], y: cropAt[1], width, height });
-      }
-    }
-    const want = plan.pad ?? plan;
-    if (img.width !== want.width || img.height !== want.height) {
-      img = resize(img, want.width, want.height);
-    }
-    if (plan.pad) {
-      const { x, y, canvasWidth, canvasHeight } = plan.pad;
-      img = pad(img, canvasWidth, canvasHeight, x, y);
-    }
-    if (matte) img = flatten(img, matte);
-    // JPEG has no alpha: a translucent background is itself laid on white.
-    if (format === "jpg" && matte && matte[3] !== 255) img = flatten(img, WHITE);
-    if (lut) img = applyLut(img, lut);
-    if ((p.saturation ?? 1) !== 1) img = saturate(img, p.saturation!);
-    if (p.blur) img = blur(img, p.blur);
-    if (p.sharp) img = sharpen(img, p.sharp);
-    return { ...img, delayMs: frame.delayMs };
-  });
+  const context: StepContext = {
+    p,
+    format,
+    orientation,
+    oriented,
+    plan,
+    lut: isIdentityTone(p) ? null : toneLut(p),
+    matte: matteFor(p, format),
+    cropAt: null,
+    vision,
+    source: size(source),
+  };
+  const steps = stepsFor(context);
+  const out = frames.map((frame): DecodedFrame => ({
+    ...steps.reduce((img: Rgba, step) => step.run(img, context), frame),
+    delayMs: frame.delayMs,
+  }));
   const bytes = await encode(out, format, p.quality ?? DEFAULT_QUALITY[format]);
   const result = format === "jpg" && source.format === "jpeg"
     ? insertExif(bytes, exifFor(readExif(source.bytes), p.metadata ?? "copyright", true))
@@ -175,8 +126,6 @@ function decodeTarget(
   maxPixels: number,
 ): { width: number; height: number } | undefined {
   if (!plan.resize) return undefined;
-  // A face window is smaller than the plan's: it needs the full resolution.
-  if (plan.crop?.face) return undefined;
   const window = plan.crop ?? oriented;
   let s = Math.max(plan.resize.width / window.width, plan.resize.height / window.height);
   if (s >= 1 && source.format !== "svg") return undefined;

@@ -1,11 +1,20 @@
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
+import type { Engine } from "../engine/mod.ts";
+import { FORMATS, OUTPUT_IDS } from "../formats/mod.ts";
 import { AppError } from "../http/app_error.ts";
+import { engineCall } from "../http/engine_errors.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import type { SegmentMethod, VisionService } from "../vision/mod.ts";
-import { type Limiter } from "./limiter.ts";
-import { canonicalString, FORMAT_MIME, type OutputFormat, type TransformParams } from "./params.ts";
-import { EXTENSION_OF, type PipelineVision, runPipeline, touchesPixels } from "./pipeline.ts";
+import {
+  canonicalParams,
+  canonicalString,
+  FORMAT_MIME,
+  type OutputFormat,
+  type TransformParams,
+} from "./params.ts";
+import type { PipelineVision } from "./pipeline.ts";
+import { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
 import { orientedSize, outputSize, planGeometry } from "./plan.ts";
 import { ALLOWED } from "./query_schema.ts";
 import type { StoredFormat } from "./source_decode.ts";
@@ -16,7 +25,7 @@ import type { StoredFormat } from "./source_decode.ts";
  */
 export const ENGINE_VERSION = "t2";
 
-const OUTPUTS = new Set<string>(["jpg", "webp", "avif", "png", "gif"]);
+const OUTPUTS = new Set<string>(OUTPUT_IDS.map((id) => FORMATS[id].extension));
 
 /** What a request resolves to, known before any pixel is touched. */
 export type Rendition = {
@@ -46,7 +55,7 @@ export class TransformService {
     private readonly deps: {
       blobs: BlobStore;
       variants: VariantCache;
-      limiter: Limiter;
+      engine: Engine;
       limits: TransformLimits;
       vision?: VisionService;
     },
@@ -57,7 +66,8 @@ export class TransformService {
    * the variant key and the ETag. Throws invalid_transform for a conflicting or unknown
    * extension, or a result beyond the pixel limits.
    */
-  async resolve(doc: ImageDoc, p: TransformParams, ext?: string): Promise<Rendition> {
+  async resolve(doc: ImageDoc, asked: TransformParams, ext?: string): Promise<Rendition> {
+    const p = canonicalParams(asked);
     const stored = EXTENSION_OF[doc.format as StoredFormat];
     if (ext !== undefined && ext !== stored && !OUTPUTS.has(ext)) {
       throw formatError(`".${ext}" is not an image format this service writes.`);
@@ -95,8 +105,11 @@ export class TransformService {
   }
 
   /** The bytes: the stored original, a cached variant, or one computed now (once). */
-  async body(doc: ImageDoc, p: TransformParams, r: Rendition): Promise<Body> {
+  async body(doc: ImageDoc, asked: TransformParams, r: Rendition): Promise<Body> {
     if (r.original) return await this.#original(doc);
+    // Rendered from the key's own numbers, so whichever request fills the cache, it holds
+    // the same pixels.
+    const p = canonicalParams(asked);
     const format = r.format as OutputFormat;
     // Masks and faces come first, outside the transform slot: waiting for the Worker holds none.
     const vision = await this.#vision(doc, p);
@@ -104,29 +117,28 @@ export class TransformService {
       doc.id,
       `${ENGINE_VERSION}|${r.key}`,
       doc.blob.hash,
-      () =>
-        this.deps.limiter.run(async () => {
-          const bytes = await this.#bytesOf(doc);
-          const out = await runPipeline(
-            {
-              bytes,
-              format: doc.format as StoredFormat,
-              width: doc.width,
-              height: doc.height,
-              frames: doc.frames,
-            },
-            p,
-            format,
-            { maxPixels: this.deps.limits.maxPixels },
-            vision,
-          );
-          return {
-            bytes: out.bytes,
-            mime: FORMAT_MIME[format],
-            width: out.width,
-            height: out.height,
-          };
-        }),
+      async () => {
+        // The original is read once the job is admitted, not for a request the queue refuses.
+        const out = await engineCall(this.deps.engine.transform(
+          async () => ({
+            bytes: await this.#bytesOf(doc),
+            format: doc.format as StoredFormat,
+            width: doc.width,
+            height: doc.height,
+            frames: doc.frames,
+          }),
+          p,
+          format,
+          { maxPixels: this.deps.limits.maxPixels },
+          vision,
+        ));
+        return {
+          bytes: out.bytes,
+          mime: FORMAT_MIME[format],
+          width: out.width,
+          height: out.height,
+        };
+      },
     );
     return { body: v.body, size: v.size, segmentMethod: vision.method };
   }

@@ -56,7 +56,9 @@ const minus = (n: number) => (1n << 64n) - BigInt(n);
  * Concurrent identical requests share one computation (single-flight per isolate).
  */
 export class VariantCache {
-  readonly #memory: MemoryLru<VariantMeta & { bytes: Uint8Array }>;
+  /** `at`: when it entered memory, from KV or a computation. */
+  readonly #memory: MemoryLru<VariantMeta & { bytes: Uint8Array; at: number }>;
+  readonly #memoryBytes: number;
   readonly #inflight = new Map<string, Promise<Variant>>();
   #evicting: Promise<void> | null = null;
   /** How many variants this isolate has computed: what "served from the cache" is measured by. */
@@ -69,7 +71,8 @@ export class VariantCache {
     private readonly clock: Clock,
     private readonly opts: VariantCacheOptions,
   ) {
-    this.#memory = new MemoryLru(opts.memoryBytes ?? 64 * MiB);
+    this.#memoryBytes = opts.memoryBytes ?? 64 * MiB;
+    this.#memory = new MemoryLru(this.#memoryBytes);
   }
 
   /** The variant's bytes: from memory, from the blob store, or computed once by `compute`. */
@@ -81,7 +84,12 @@ export class VariantCache {
   ): Promise<Variant> {
     const id = `${imageId}\n${key}`;
     const hot = this.#memory.get(id);
-    if (hot) return { ...hot, body: hot.bytes };
+    // Once an hour a hot variant goes through KV, so its recency there is kept and the KV LRU
+    // does not evict what this process serves most.
+    if (hot && this.clock.now() - hot.at < TOUCH_EVERY_MS) {
+      const { at: _, bytes, ...meta } = hot;
+      return { ...meta, body: bytes };
+    }
     const stored = await this.#read(imageId, key);
     if (stored) return stored;
     let flight = this.#inflight.get(id);
@@ -105,7 +113,14 @@ export class VariantCache {
     }
     await this.#touch(imageId, key, entry);
     const { hash, size, mime, width, height } = entry.value;
-    return { hash, size, mime, width, height, body: blob.body };
+    const meta = { hash, size, mime, width, height };
+    if (!this.#keepsInMemory(size)) return { ...meta, body: blob.body };
+    // Small enough to keep: read it whole once, so the next hits skip KV altogether (another
+    // process, or this one after a restart, filled the blob store).
+    const bytes = await readAll(blob.body, size);
+    if (bytes.length !== size) return { ...meta, body: bytes };
+    this.#memory.set(`${imageId}\n${key}`, { ...meta, bytes, at: this.clock.now() }, size);
+    return { ...meta, body: bytes };
   }
 
   async #computeAndStore(
@@ -136,12 +151,16 @@ export class VariantCache {
       .set(lruKey(now, imageId, key), true);
     if (!shared) op.set(refKey(meta.hash, imageId, key), true).sum(TOTAL, BigInt(meta.size));
     const res = await op.commit();
-    const variant = { ...meta, bytes: out.bytes };
-    if (meta.size <= (this.opts.memoryEntryBytes ?? 2 * MiB)) {
+    const variant = { ...meta, bytes: out.bytes, at: now };
+    if (this.#keepsInMemory(meta.size)) {
       this.#memory.set(`${imageId}\n${key}`, variant, meta.size);
     }
     if (res.ok) await this.#evictIfNeeded();
     return { ...meta, body: out.bytes };
+  }
+
+  #keepsInMemory(size: number): boolean {
+    return this.#memoryBytes > 0 && size <= (this.opts.memoryEntryBytes ?? 2 * MiB);
   }
 
   async #touch(imageId: string, key: string, entry: Deno.KvEntry<Entry>) {
@@ -215,4 +234,15 @@ export class VariantCache {
       if (await this.#remove(imageId, key, entry) && !entry.value.shared) total -= entry.value.size;
     }
   }
+}
+
+async function readAll(body: ReadableStream<Uint8Array>, size: number): Promise<Uint8Array> {
+  const out = new Uint8Array(size);
+  let o = 0;
+  for await (const chunk of body) {
+    if (o + chunk.length > size) return out.subarray(0, 0); // not what the entry says: no copy
+    out.set(chunk, o);
+    o += chunk.length;
+  }
+  return o === size ? out : out.subarray(0, o);
 }

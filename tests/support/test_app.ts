@@ -34,7 +34,15 @@ export async function testApp(
   env: Record<string, string> = {},
   opts: { kv?: Deno.Kv; startMs?: number } = {},
 ) {
-  const config = loadConfig({ KV_PATH: ":memory:", PUBLIC_URL: "http://img.test", ...env });
+  // IMAGE_WORKERS from the environment picks the engine mode the whole suite runs in (CI runs
+  // it with the default pool and again inline, IMAGE_WORKERS=0).
+  const workers = Deno.env.get("IMAGE_WORKERS");
+  const config = loadConfig({
+    KV_PATH: ":memory:",
+    PUBLIC_URL: "http://img.test",
+    ...(workers ? { IMAGE_WORKERS: workers } : {}),
+    ...env,
+  });
   const kv = opts.kv ?? await Deno.openKv(":memory:");
   const clock = fixedClock(opts.startMs ?? Date.UTC(2026, 10, 25, 12));
   const services = buildServices(
@@ -54,6 +62,7 @@ export async function testApp(
     close() {
       services.runtime.close();
       services.vision.close();
+      services.engine.close();
       if (!opts.kv) kv.close();
     },
   };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "./app_error.ts";
 import { Limiter } from "./limiter.ts";
 
 Deno.test("the limiter runs a few, queues a few and refuses the rest with 503 overloaded", async () => {

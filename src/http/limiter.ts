@@ -1,7 +1,7 @@
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "./app_error.ts";
 
 export type LimiterOptions = {
-  /** Transforms computed at once. Pixel work is synchronous, so more than the cores buys nothing. */
+  /** Requests served at once. */
   concurrency: number;
   /** Requests that may wait for a slot; one more is refused at once. */
   queue: number;
@@ -12,9 +12,10 @@ export type LimiterOptions = {
 export const DEFAULT_LIMITS: LimiterOptions = { concurrency: 2, queue: 8, retryAfterSeconds: 2 };
 
 /**
- * Bounds transform work: a few run, a short queue waits, and past that the request gets 503
+ * Bounds concurrent requests: a few run, a short queue waits, and past that the request gets 503
  * `overloaded` straight away. Queueing longer would only make every client wait and then time
- * out; a quick refusal with Retry-After lets the client (or a CDN) come back.
+ * out; a quick refusal with Retry-After lets the client (or a CDN) come back. The ingest gate
+ * uses it to bound upload bodies held in memory; pixel work has its own queue (src/engine).
  */
 export class Limiter {
   #running = 0;

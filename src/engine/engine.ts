@@ -1,0 +1,121 @@
+import type { Ingested, IngestOptions } from "../imaging/mod.ts";
+import type { OutputFormat, TransformParams } from "../transform/params.ts";
+import type { Output, PipelineLimits, PipelineVision, Source } from "../transform/pipeline.ts";
+import { JobQueue } from "./job_queue.ts";
+import type { Job, JobKind, JobOf, JobResults } from "./jobs.ts";
+import { owned } from "./transfer.ts";
+import { WorkerPool } from "./worker_pool.ts";
+
+export type EngineOptions = {
+  /** Worker threads; 0 runs every job inline on the calling thread. */
+  workers: number;
+  /** Jobs at once when inline (pixel work blocks the thread, so more buys nothing). */
+  inlineConcurrency: number;
+  waiting: Record<JobKind, number>;
+  /** Per job, in Workers only: inline work cannot be interrupted. */
+  deadlineMs: number;
+  retryAfterSeconds: number;
+  workerUrl?: URL;
+};
+
+/**
+ * All pixel work goes through here: one bounded queue, then a pool of Workers (or the calling
+ * thread when `workers` is 0). Rejects with EngineError (see src/http/engine_errors.ts).
+ */
+export class Engine {
+  readonly #queue: JobQueue;
+  readonly #pool: WorkerPool | null;
+  /** Inline, the codecs load with the engine, as they did before Workers (and not at all with them). */
+  readonly #inline: Promise<typeof import("./jobs.ts")> | null;
+
+  constructor(readonly opts: EngineOptions) {
+    this.#pool = opts.workers > 0
+      ? new WorkerPool({
+        size: opts.workers,
+        deadlineMs: opts.deadlineMs,
+        retryAfterSeconds: opts.retryAfterSeconds,
+        workerUrl: opts.workerUrl,
+      })
+      : null;
+    this.#inline = this.#pool ? null : import("./jobs.ts");
+    // A codec module that cannot load fails the first job that needs it, not the process.
+    this.#inline?.catch(() => {});
+    this.#queue = new JobQueue({
+      concurrency: opts.workers > 0 ? opts.workers : opts.inlineConcurrency,
+      waiting: opts.waiting,
+      retryAfterSeconds: opts.retryAfterSeconds,
+    });
+  }
+
+  get pool(): WorkerPool | null {
+    return this.#pool;
+  }
+
+  /**
+   * `bytes` is handed over: with Workers its buffer is transferred (detached here) unless it is
+   * a view into a larger one, which is copied first.
+   */
+  ingest(bytes: Uint8Array, opts: IngestOptions): Promise<Ingested> {
+    return this.run({ kind: "ingest", bytes, opts });
+  }
+
+  /**
+   * The source's bytes are handed over, as with `ingest`. Given a loader, the source is read
+   * only once the job is admitted to the queue (a refused request reads nothing), while it waits.
+   */
+  transform(
+    source: Source | (() => Promise<Source>),
+    params: TransformParams,
+    format: OutputFormat,
+    limits: PipelineLimits,
+    vision: PipelineVision = {},
+  ): Promise<Output> {
+    const load = typeof source === "function" ? source : () => Promise.resolve(source);
+    return this.#queue.run(
+      "transform",
+      (s) =>
+        this.#execute<"transform">({ kind: "transform", source: s, params, format, limits, vision }),
+      load,
+    );
+  }
+
+  run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
+    return this.#queue.run(job.kind, () => this.#execute(job));
+  }
+
+  async #execute<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
+    if (!this.#pool) return (await this.#inline!).runJob(job);
+    return await this.#pool.run(detachable(job));
+  }
+
+  /**
+   * Starts the Workers and has them compile the codecs, `afterMs` from now: called once the
+   * server listens, a little later so that creating the Workers (synchronous on this thread)
+   * does not delay the first requests of a cold start.
+   */
+  warm(afterMs = 0): void {
+    if (!this.#pool) return;
+    const timer = setTimeout(() => this.#pool?.warm(), afterMs);
+    Deno.unrefTimer(timer);
+  }
+
+  /** Takes no more jobs, lets running ones finish for up to `graceMs`, then stops the Workers. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#queue.close();
+    await this.#pool?.shutdown(graceMs);
+  }
+
+  /** Stops at once (tests, and the end of a CLI task). */
+  close(): void {
+    this.#queue.close();
+    this.#pool?.terminate();
+  }
+}
+
+function detachable<K extends JobKind>(job: JobOf<K>): JobOf<K> {
+  const j = job as Job;
+  const out: Job = j.kind === "ingest"
+    ? { ...j, bytes: owned(j.bytes) }
+    : { ...j, source: { ...j.source, bytes: owned(j.source.bytes) } };
+  return out as JobOf<K>;
+}
