@@ -1,4 +1,4 @@
-import type { Ingested, IngestOptions } from "../imaging/mod.ts";
+import type { IngestOptions, IngestResult } from "../imaging/mod.ts";
 import type { OutputFormat, TransformParams } from "../transform/params.ts";
 import type { Output, PipelineLimits, PipelineVision, Source } from "../transform/pipeline.ts";
 import { JobQueue } from "./job_queue.ts";
@@ -55,7 +55,7 @@ export class Engine {
    * `bytes` is handed over: with Workers its buffer is transferred (detached here) unless it is
    * a view into a larger one, which is copied first.
    */
-  ingest(bytes: Uint8Array, opts: IngestOptions): Promise<Ingested> {
+  ingest(bytes: Uint8Array, opts: IngestOptions): Promise<IngestResult> {
     return this.run({ kind: "ingest", bytes, opts });
   }
 
@@ -74,7 +74,14 @@ export class Engine {
     return this.#queue.run(
       "transform",
       (s) =>
-        this.#execute<"transform">({ kind: "transform", source: s, params, format, limits, vision }),
+        this.#execute<"transform">({
+          kind: "transform",
+          source: s,
+          params,
+          format,
+          limits,
+          vision,
+        }),
       load,
     );
   }

@@ -1,4 +1,4 @@
-import { ingest, type Ingested, type IngestOptions } from "../imaging/mod.ts";
+import { ingest, type IngestOptions, type IngestResult } from "../imaging/mod.ts";
 import type { OutputFormat, TransformParams } from "../transform/params.ts";
 import {
   type Output,
@@ -26,7 +26,7 @@ export type TransformJob = {
  * Every kind of pixel work, with what it returns. A later kind (segmentation, face detection)
  * is one more entry here and in JOBS; the pool, queue and error handling stay as they are.
  */
-export type JobResults = { ingest: Ingested; transform: Output };
+export type JobResults = { ingest: IngestResult; transform: Output };
 export type Job = IngestJob | TransformJob;
 export type JobKind = Job["kind"];
 export type JobOf<K extends JobKind> = Extract<Job, { kind: K }>;

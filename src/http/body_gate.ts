@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
-import { Limiter } from "../transform/limiter.ts";
+import { Limiter } from "./limiter.ts";
 import { AppError } from "./app_error.ts";
 import { type BodyRate, readBody, replayBody } from "./body_rate.ts";
 import { type Caller, maxBytesFor } from "./caller.ts";

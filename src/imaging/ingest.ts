@@ -9,6 +9,9 @@ import type { Ingested } from "./stored_format.ts";
 
 export type { Ingested } from "./stored_format.ts";
 
+/** What ingest returns: the stored original and, when they could be computed, its placeholders. */
+export type IngestResult = Ingested & { placeholders?: Placeholders };
+
 export type IngestOptions = {
   limits: { maxPixels: number; maxFrames: number; maxAnimationPixels: number };
   /** SVG has its own size limit (SPEC §4), below the general upload limits. */
@@ -26,7 +29,7 @@ export type IngestOptions = {
 export async function ingest(
   bytes: Uint8Array,
   opts: IngestOptions,
-): Promise<Ingested & { placeholders?: Placeholders }> {
+): Promise<IngestResult> {
   const info = await ingestFormat(bytes, opts);
   // Computed once, here, from what is stored: the event keeps them, so replay needs no pixels.
   return { ...info, placeholders: await placeholdersOf(info.bytes, info.format, info) };

@@ -6,5 +6,5 @@ export {
   type SniffResult,
 } from "./sniff.ts";
 export { type InspectLimits, inspectRaster, type RasterInfo } from "./inspect.ts";
-export { ingest, type Ingested, type IngestOptions } from "./ingest.ts";
+export { ingest, type Ingested, type IngestOptions, type IngestResult } from "./ingest.ts";
 export { loadResvg } from "./resvg.ts";

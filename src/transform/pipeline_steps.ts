@@ -48,7 +48,11 @@ export const PIPELINE_STEPS: readonly Step[] = [
   { name: "orient", applies: () => true, run: (img, c) => orient(img, c.orientation) },
   // The mask is in displayed pixels, so it rides through flip, rotate, crop and resize as the
   // alpha channel: the same result as segmenting after resize/crop (SPEC §5's order).
-  { name: "mask", applies: (c) => !!c.vision.mask, run: (img, c) => applyMask(img, c.vision.mask!) },
+  {
+    name: "mask",
+    applies: (c) => !!c.vision.mask,
+    run: (img, c) => applyMask(img, c.vision.mask!),
+  },
   { name: "flip", applies: (c) => !!c.p.flip, run: (img, c) => flip(img, c.p.flip!) },
   { name: "rotate", applies: (c) => !!c.p.rotate, run: (img, c) => rotate(img, c.p.rotate!) },
   {

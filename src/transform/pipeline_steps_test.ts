@@ -12,11 +12,14 @@ const context = (p: TransformParams, format: "jpg" | "png" = "png"): StepContext
   lut: p.brightness ? new Uint8Array(256) : null,
   matte: p.background ?? (format === "jpg" ? [255, 255, 255, 255] : null),
   cropAt: null,
+  vision: {},
+  source: { width: 400, height: 300 },
 });
 
 Deno.test("the pipeline's steps are named and run in SPEC §5's order", () => {
   assert.deepEqual(PIPELINE_STEPS.map((s) => s.name), [
     "orient",
+    "mask",
     "flip",
     "rotate",
     "crop",
