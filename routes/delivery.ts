@@ -58,7 +58,7 @@ const route = createRoute({
       },
     },
     304: { description: "Not modified" },
-    ...errorResponses(400, 403, 404, 410, 503),
+    ...errorResponses(400, 403, 404, 410, 503, "store_unavailable"),
   },
 });
 

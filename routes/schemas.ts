@@ -105,6 +105,7 @@ export const storedImageResponses = (...extra: ErrorCode[]) => ({
     "quota_exceeded",
     "storage_exceeded",
     "overloaded",
+    "store_unavailable",
     ...extra,
   ),
 });

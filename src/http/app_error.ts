@@ -21,6 +21,7 @@ export type ErrorCode =
   | "quota_exceeded"
   | "storage_exceeded"
   | "overloaded"
+  | "store_unavailable"
   | "internal_error";
 
 export type Action =
@@ -50,6 +51,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   quota_exceeded: 403,
   storage_exceeded: 403,
   overloaded: 503,
+  store_unavailable: 503,
   internal_error: 500,
 };
 

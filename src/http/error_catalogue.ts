@@ -77,6 +77,10 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
     actions: ["retry"],
     when: "too many transforms or uploads at once; retry after `seconds` (Retry-After)",
   },
+  store_unavailable: {
+    actions: ["retry"],
+    when: "the image storage did not answer; nothing was saved, retry after `seconds`",
+  },
   internal_error: {
     actions: ["retry"],
     when: "a fault on our side; retry after `seconds`, and report the request id if it persists",
