@@ -220,8 +220,12 @@ export class S3BlobBytes implements BlobBytes {
         if (err instanceof Retryable) continue;
         // A 4xx other than 429 (bad credentials, no such bucket) will not heal on retry.
         if (err instanceof Error && err.message === last) break;
-        const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : "";
-        last = `${method} ${url.split("?")[0]}: ${err instanceof Error ? err.message : err}${cause}`;
+        const cause = err instanceof Error && err.cause instanceof Error
+          ? ` (${err.cause.message})`
+          : "";
+        last = `${method} ${url.split("?")[0]}: ${
+          err instanceof Error ? err.message : err
+        }${cause}`;
       }
     }
     console.error(`blob store unavailable: ${last}`);
