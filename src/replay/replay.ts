@@ -1,6 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
+import type { StoredEvent } from "../../domain/event_envelope.ts";
 import { foldDocs, type KeyPart, type Projection } from "../../projections/mod.ts";
 import { type EventStore, type Generations, initialGeneration, keys } from "../event_store/mod.ts";
+import { mergeByKey } from "./key_order.ts";
 
 export type Difference = { projection: string; key: string; kind: "missing" | "extra" | "changed" };
 
@@ -15,78 +17,156 @@ export type ReplayReport = {
   inconclusive?: boolean;
 };
 
-type Docs = Map<string, { id: KeyPart[]; doc: unknown }>;
-
 const WRITES_PER_ATOMIC = 200;
+const MAX_PASSES = 3;
 
 /**
- * Rebuilds every projection from the log in commit order, diffs the result against the live
- * generation, and with `apply` writes it as a new generation and switches to it atomically.
+ * Rebuilds every projection from the events and diffs the result against the live generation;
+ * with `apply`, switches to the rebuilt generation atomically.
+ *
+ * Memory stays flat at any size: each document belongs to exactly one stream, so streams are
+ * folded one at a time (in key order) and their documents written straight into a scratch
+ * generation in KV; the diff then walks the live and the scratch ranges side by side in key
+ * order. Without `apply` the scratch generation is removed afterwards.
  */
 export async function replay(
   store: EventStore,
   opts: { apply?: boolean; now?: number; onProgress?: (events: number) => void } = {},
 ): Promise<ReplayReport> {
-  // A commit landing between the fold and the diff would show as a false difference: when the
-  // log moved during a pass, the pass is run again.
+  // A commit landing between the rebuild and the diff would show as a false difference: when
+  // the log moved during a pass, the pass is run again.
   for (let attempt = 1;; attempt++) {
     const pass = await rebuildAndDiff(store, opts);
     const moved = (await store.kv.get(keys.logHead())).versionstamp !== pass.logHead.versionstamp;
     if (!moved || attempt === MAX_PASSES) {
       const report = { ...pass.report, ...(moved ? { inconclusive: true } : {}) };
-      return opts.apply ? await applyGeneration(store, pass, report, opts.now) : report;
+      if (opts.apply) return await switchGeneration(store, pass, report);
+      await dropGenerations(store, pass.scratch);
+      return report;
     }
+    await dropGenerations(store, pass.scratch);
   }
 }
 
-const MAX_PASSES = 3;
+type Pass = Awaited<ReturnType<typeof rebuildAndDiff>>;
 
-async function rebuildAndDiff(store: EventStore, opts: { onProgress?: (events: number) => void }) {
+async function rebuildAndDiff(
+  store: EventStore,
+  opts: { apply?: boolean; now?: number; onProgress?: (events: number) => void },
+) {
   const kv = store.kv;
   const logHead = await kv.get(keys.logHead());
   const gens = await store.generations(true);
-  const rebuilt = new Map<string, Docs>(store.projections.map((p) => [p.name, new Map()]));
-  const streams = new Set<string>();
+  const live = (p: Projection<unknown>) => gens.value[p.name] ?? initialGeneration(p);
+  const suffix = opts.apply
+    ? (opts.now ?? Date.now()).toString(36)
+    : `check-${crypto.randomUUID().slice(0, 8)}`;
+  const scratch: Generations = {};
+  for (const p of store.projections) {
+    const name = `${initialGeneration(p)}-${suffix}`;
+    // Never rebuild into the generation being compared with (the same `now` twice).
+    scratch[p.name] = name === live(p) ? `${name}-${crypto.randomUUID().slice(0, 4)}` : name;
+  }
+
+  const writer = new BatchWriter(kv);
+  let streams = 0;
   let events = 0;
-  let commits = 0;
-  for await (const commit of store.readLog()) {
-    commits++;
-    for (const e of commit.events) streams.add(e.stream);
-    for (const p of store.projections) foldDocs(p, commit.events, rebuilt.get(p.name)!);
+  let documents = 0;
+  const foldStream = async (batch: StoredEvent[]) => {
+    if (batch.length === 0) return;
+    streams++;
     const before = events;
-    events += commit.events.length;
+    events += batch.length;
+    for (const p of store.projections) {
+      for (const { id, doc } of foldDocs(p, batch).values()) {
+        documents++;
+        await writer.set(keys.doc(p.name, scratch[p.name], id), doc);
+        for (const at of p.indexes?.(doc) ?? []) {
+          await writer.set(keys.index(p.name, scratch[p.name], at, id), id);
+        }
+      }
+    }
     if (opts.onProgress && Math.floor(events / 10_000) > Math.floor(before / 10_000)) {
       opts.onProgress(events);
     }
+  };
+  // Stream events sit at ["s", stream, version] in version order ("head" sorts before them).
+  let current: string | null = null;
+  let batch: StoredEvent[] = [];
+  for await (const entry of kv.list<StoredEvent>({ prefix: ["s"] }, { batchSize: 1000 })) {
+    if (typeof entry.key[2] !== "number") continue;
+    const stream = entry.key[1] as string;
+    if (stream !== current) {
+      await foldStream(batch);
+      batch = [];
+      current = stream;
+    }
+    batch.push(store.upcast(entry.value));
+  }
+  await foldStream(batch);
+  await writer.flush();
+
+  let commits = 0;
+  for await (const _ of kv.list({ start: keys.log(), end: keys.logEnd() }, { batchSize: 1000 })) {
+    commits++;
   }
 
   const differences: Difference[] = [];
-  let documents = 0;
   for (const p of store.projections) {
-    const docs = rebuilt.get(p.name)!;
-    documents += docs.size;
-    const gen = gens.value[p.name] ?? initialGeneration(p);
-    differences.push(...await diff(kv, p, gen, docs));
+    differences.push(...await diff(kv, p, live(p), scratch[p.name]));
   }
-  const report: ReplayReport = { commits, streams: streams.size, events, documents, differences };
-  return { report, logHead, gens, rebuilt };
+  const report: ReplayReport = { commits, streams, events, documents, differences };
+  return { report, logHead, gens, scratch };
 }
 
-async function applyGeneration(
+async function* range(kv: Deno.Kv, prefix: Deno.KvKey) {
+  for await (const entry of kv.list({ prefix }, { batchSize: 1000 })) {
+    yield { key: entry.key.slice(prefix.length) as KeyPart[], value: entry.value };
+  }
+}
+
+async function diff(
+  kv: Deno.Kv,
+  p: Projection<unknown>,
+  liveGen: string,
+  rebuiltGen: string,
+): Promise<Difference[]> {
+  const out: Difference[] = [];
+  const docs = mergeByKey(
+    range(kv, keys.docs(p.name, liveGen)),
+    range(kv, keys.docs(p.name, rebuiltGen)),
+  );
+  for await (const { key, left, right } of docs) {
+    const id = JSON.stringify(key);
+    if (right === undefined) out.push({ projection: p.name, key: id, kind: "extra" });
+    else if (left === undefined) out.push({ projection: p.name, key: id, kind: "missing" });
+    else if (!isDeepStrictEqual(left, right)) {
+      out.push({ projection: p.name, key: id, kind: "changed" });
+    }
+  }
+  const indexes = mergeByKey(
+    range(kv, keys.indexPrefix(p.name, liveGen)),
+    range(kv, keys.indexPrefix(p.name, rebuiltGen)),
+  );
+  for await (const { key, left, right } of indexes) {
+    const id = JSON.stringify(key);
+    if (right === undefined) out.push({ projection: `${p.name}:index`, key: id, kind: "extra" });
+    else if (left === undefined) {
+      out.push({ projection: `${p.name}:index`, key: id, kind: "missing" });
+    }
+  }
+  return out;
+}
+
+async function switchGeneration(
   store: EventStore,
-  pass: Awaited<ReturnType<typeof rebuildAndDiff>>,
+  pass: Pass,
   report: ReplayReport,
-  now = Date.now(),
 ): Promise<ReplayReport> {
   const { kv } = store;
-  const { gens, rebuilt, logHead } = pass;
-  const next: Generations = { ...gens.value };
-  const suffix = now.toString(36);
-  for (const p of store.projections) {
-    next[p.name] = `${initialGeneration(p)}-${suffix}`;
-    await writeGeneration(kv, p, next[p.name], rebuilt.get(p.name)!);
-  }
-  // Switch only if no event landed since we read the log; otherwise the new generation would
+  const { gens, scratch, logHead } = pass;
+  const next: Generations = { ...gens.value, ...scratch };
+  // Switch only if no event landed since the rebuild began; otherwise the new generation would
   // miss it. Appends check the generations key, so none can land in the old one afterwards.
   const previous = await kv.get<Generations>(PREVIOUS_GENERATIONS);
   const replaced: Generations = Object.fromEntries(
@@ -97,9 +177,7 @@ async function applyGeneration(
     versionstamp: gens.versionstamp,
   }).set(keys.projectionGens(), next).set(PREVIOUS_GENERATIONS, replaced).commit();
   if (!res.ok) {
-    for (const p of store.projections) {
-      await deletePrefix(kv, keys.generation(p.name, next[p.name]));
-    }
+    await dropGenerations(store, scratch);
     throw new Error("events were appended during the replay; run it again");
   }
   // The generation just replaced stays until the next switch: other processes may read it for
@@ -115,63 +193,30 @@ async function applyGeneration(
 
 const PREVIOUS_GENERATIONS: Deno.KvKey = ["meta", "projection_gens_previous"];
 
-async function diff(
-  kv: Deno.Kv,
-  p: Projection<unknown>,
-  gen: string,
-  docs: Docs,
-): Promise<Difference[]> {
-  const out: Difference[] = [];
-  const expectedIndex = new Set<string>();
-  for (const { id, doc } of docs.values()) {
-    for (const at of p.indexes?.(doc) ?? []) expectedIndex.add(JSON.stringify([...at, ...id]));
+async function dropGenerations(store: EventStore, gens: Generations) {
+  for (const p of store.projections) {
+    await deletePrefix(store.kv, keys.generation(p.name, gens[p.name]));
   }
-  const seen = new Set<string>();
-  const docPrefix = keys.docs(p.name, gen);
-  for await (const entry of kv.list({ prefix: docPrefix }, { batchSize: 1000 })) {
-    const id = entry.key.slice(docPrefix.length) as KeyPart[];
-    const key = JSON.stringify(id);
-    seen.add(key);
-    const want = docs.get(key);
-    if (!want) out.push({ projection: p.name, key, kind: "extra" });
-    else if (!isDeepStrictEqual(want.doc, entry.value)) {
-      out.push({ projection: p.name, key, kind: "changed" });
-    }
-  }
-  for (const key of docs.keys()) {
-    if (!seen.has(key)) out.push({ projection: p.name, key, kind: "missing" });
-  }
-  const indexPrefix = keys.indexPrefix(p.name, gen);
-  for await (const entry of kv.list({ prefix: indexPrefix }, { batchSize: 1000 })) {
-    const key = JSON.stringify(entry.key.slice(indexPrefix.length));
-    if (!expectedIndex.delete(key)) out.push({ projection: `${p.name}:index`, key, kind: "extra" });
-  }
-  for (const key of expectedIndex) {
-    out.push({ projection: `${p.name}:index`, key, kind: "missing" });
-  }
-  return out;
 }
 
-async function writeGeneration(kv: Deno.Kv, p: Projection<unknown>, gen: string, docs: Docs) {
-  let op = kv.atomic();
-  let n = 0;
-  const flush = async () => {
-    if (n === 0) return;
-    const res = await op.commit();
-    if (!res.ok) throw new Error(`writing generation ${gen} of ${p.name} failed`);
-    op = kv.atomic();
-    n = 0;
-  };
-  for (const { id, doc } of docs.values()) {
-    op.set(keys.doc(p.name, gen, id), doc);
-    n++;
-    for (const at of p.indexes?.(doc) ?? []) {
-      op.set(keys.index(p.name, gen, at, id), id);
-      n++;
-    }
-    if (n >= WRITES_PER_ATOMIC) await flush();
+/** Blind sets in atomics of WRITES_PER_ATOMIC: memory holds one batch at a time. */
+class BatchWriter {
+  #op: Deno.AtomicOperation;
+  #n = 0;
+  constructor(private readonly kv: Deno.Kv) {
+    this.#op = kv.atomic();
   }
-  await flush();
+  async set(key: Deno.KvKey, value: unknown) {
+    this.#op.set(key, value);
+    if (++this.#n >= WRITES_PER_ATOMIC) await this.flush();
+  }
+  async flush() {
+    if (this.#n === 0) return;
+    const res = await this.#op.commit();
+    if (!res.ok) throw new Error("writing the rebuilt generation failed");
+    this.#op = this.kv.atomic();
+    this.#n = 0;
+  }
 }
 
 async function deletePrefix(kv: Deno.Kv, prefix: Deno.KvKey) {
