@@ -17,21 +17,28 @@ export type ReplayReport = {
   inconclusive?: boolean;
 };
 
-const WRITES_PER_ATOMIC = 200;
+/** KV takes up to 1,000 mutations and 800 KiB per atomic; documents are a few hundred bytes. */
+const WRITES_PER_ATOMIC = 1000;
+const BYTES_PER_ATOMIC = 400_000;
 const MAX_PASSES = 3;
+/** Rebuilt documents a dry run keeps in memory (a few tens of MB) before spilling to KV. */
+const DOCS_IN_MEMORY = 25_000;
+
+type Docs = Map<string, { id: KeyPart[]; doc: unknown }>;
 
 /**
  * Rebuilds every projection from the events and diffs the result against the live generation;
  * with `apply`, switches to the rebuilt generation atomically.
  *
  * Memory stays flat at any size: each document belongs to exactly one stream, so streams are
- * folded one at a time (in key order) and their documents written straight into a scratch
- * generation in KV; the diff then walks the live and the scratch ranges side by side in key
- * order. Without `apply` the scratch generation is removed afterwards.
+ * folded one at a time (in key order). A small store is diffed in memory; past DOCS_IN_MEMORY
+ * documents (and always with `apply`) they go into a scratch generation in KV and the diff walks
+ * the live and the scratch ranges side by side in key order. Without `apply` the scratch
+ * generation is removed afterwards.
  */
 export async function replay(
   store: EventStore,
-  opts: { apply?: boolean; now?: number; onProgress?: (events: number) => void } = {},
+  opts: ReplayOptions = {},
 ): Promise<ReplayReport> {
   // A commit landing between the rebuild and the diff would show as a false difference: when
   // the log moved during a pass, the pass is run again.
@@ -50,10 +57,15 @@ export async function replay(
 
 type Pass = Awaited<ReturnType<typeof rebuildAndDiff>>;
 
-async function rebuildAndDiff(
-  store: EventStore,
-  opts: { apply?: boolean; now?: number; onProgress?: (events: number) => void },
-) {
+export type ReplayOptions = {
+  apply?: boolean;
+  now?: number;
+  onProgress?: (events: number) => void;
+  /** Documents a dry run may hold in memory before spilling to KV (DOCS_IN_MEMORY). */
+  docsInMemory?: number;
+};
+
+async function rebuildAndDiff(store: EventStore, opts: ReplayOptions) {
   const kv = store.kv;
   const logHead = await kv.get(keys.logHead());
   const gens = await store.generations(true);
@@ -68,7 +80,19 @@ async function rebuildAndDiff(
     scratch[p.name] = name === live(p) ? `${name}-${crypto.randomUUID().slice(0, 4)}` : name;
   }
 
+  // Small stores are diffed in memory (fast); past DOCS_IN_MEMORY documents the rebuild spills
+  // to the scratch generation and the diff walks KV ranges (flat memory at any size).
   const writer = new BatchWriter(kv);
+  let held: Map<string, Docs> | null = opts.apply
+    ? null
+    : new Map(store.projections.map((p) => [p.name, new Map()]));
+  let heldCount = 0;
+  const write = async (p: Projection<unknown>, id: KeyPart[], doc: unknown) => {
+    await writer.set(keys.doc(p.name, scratch[p.name], id), doc);
+    for (const at of p.indexes?.(doc) ?? []) {
+      await writer.set(keys.index(p.name, scratch[p.name], at, id), id);
+    }
+  };
   let streams = 0;
   let events = 0;
   let documents = 0;
@@ -78,13 +102,19 @@ async function rebuildAndDiff(
     const before = events;
     events += batch.length;
     for (const p of store.projections) {
-      for (const { id, doc } of foldDocs(p, batch).values()) {
+      for (const [key, { id, doc }] of foldDocs(p, batch)) {
         documents++;
-        await writer.set(keys.doc(p.name, scratch[p.name], id), doc);
-        for (const at of p.indexes?.(doc) ?? []) {
-          await writer.set(keys.index(p.name, scratch[p.name], at, id), id);
-        }
+        if (held) {
+          held.get(p.name)!.set(key, { id, doc });
+          heldCount++;
+        } else await write(p, id, doc);
       }
+    }
+    if (held && heldCount > (opts.docsInMemory ?? DOCS_IN_MEMORY)) {
+      for (const p of store.projections) {
+        for (const { id, doc } of held.get(p.name)!.values()) await write(p, id, doc);
+      }
+      held = null;
     }
     if (opts.onProgress && Math.floor(events / 10_000) > Math.floor(before / 10_000)) {
       opts.onProgress(events);
@@ -113,7 +143,11 @@ async function rebuildAndDiff(
 
   const differences: Difference[] = [];
   for (const p of store.projections) {
-    differences.push(...await diff(kv, p, live(p), scratch[p.name]));
+    differences.push(
+      ...held
+        ? await diffInMemory(kv, p, live(p), held.get(p.name)!)
+        : await diff(kv, p, live(p), scratch[p.name]),
+    );
   }
   const report: ReplayReport = { commits, streams, events, documents, differences };
   return { report, logHead, gens, scratch };
@@ -154,6 +188,40 @@ async function diff(
     else if (left === undefined) {
       out.push({ projection: `${p.name}:index`, key: id, kind: "missing" });
     }
+  }
+  return out;
+}
+
+async function diffInMemory(
+  kv: Deno.Kv,
+  p: Projection<unknown>,
+  gen: string,
+  docs: Docs,
+): Promise<Difference[]> {
+  const out: Difference[] = [];
+  const expectedIndex = new Set<string>();
+  for (const { id, doc } of docs.values()) {
+    for (const at of p.indexes?.(doc) ?? []) expectedIndex.add(JSON.stringify([...at, ...id]));
+  }
+  const seen = new Set<string>();
+  for await (const { key: id, value } of range(kv, keys.docs(p.name, gen))) {
+    const key = JSON.stringify(id);
+    seen.add(key);
+    const want = docs.get(key);
+    if (!want) out.push({ projection: p.name, key, kind: "extra" });
+    else if (!isDeepStrictEqual(want.doc, value)) {
+      out.push({ projection: p.name, key, kind: "changed" });
+    }
+  }
+  for (const key of docs.keys()) {
+    if (!seen.has(key)) out.push({ projection: p.name, key, kind: "missing" });
+  }
+  for await (const { key: at } of range(kv, keys.indexPrefix(p.name, gen))) {
+    const key = JSON.stringify(at);
+    if (!expectedIndex.delete(key)) out.push({ projection: `${p.name}:index`, key, kind: "extra" });
+  }
+  for (const key of expectedIndex) {
+    out.push({ projection: `${p.name}:index`, key, kind: "missing" });
   }
   return out;
 }
@@ -199,23 +267,38 @@ async function dropGenerations(store: EventStore, gens: Generations) {
   }
 }
 
-/** Blind sets in atomics of WRITES_PER_ATOMIC: memory holds one batch at a time. */
+/**
+ * Blind sets in large atomics, the next batch filling while the previous one commits: memory
+ * holds about two batches at a time.
+ */
 class BatchWriter {
   #op: Deno.AtomicOperation;
   #n = 0;
+  #bytes = 0;
+  #inflight: Promise<void> = Promise.resolve();
   constructor(private readonly kv: Deno.Kv) {
     this.#op = kv.atomic();
   }
   async set(key: Deno.KvKey, value: unknown) {
     this.#op.set(key, value);
-    if (++this.#n >= WRITES_PER_ATOMIC) await this.flush();
+    this.#bytes += JSON.stringify(value).length + 64;
+    if (++this.#n >= WRITES_PER_ATOMIC || this.#bytes >= BYTES_PER_ATOMIC) await this.#commit();
   }
-  async flush() {
-    if (this.#n === 0) return;
-    const res = await this.#op.commit();
-    if (!res.ok) throw new Error("writing the rebuilt generation failed");
+  async #commit() {
+    const op = this.#op;
     this.#op = this.kv.atomic();
     this.#n = 0;
+    this.#bytes = 0;
+    await this.#inflight;
+    this.#inflight = op.commit().then((res) => {
+      if (!res.ok) throw new Error("writing the rebuilt generation failed");
+    });
+    // Awaited by the next commit or flush; this only keeps it from counting as unhandled.
+    this.#inflight.catch(() => {});
+  }
+  async flush() {
+    if (this.#n) await this.#commit();
+    await this.#inflight;
   }
 }
 
