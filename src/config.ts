@@ -21,8 +21,8 @@ const hostPortList = z.string().default("").transform((raw, ctx) => {
 });
 
 const S3_ENV = {
-  BLOB_BACKEND: z.enum(["kv", "s3"], "BLOB_BACKEND must be kv or s3").default("kv"),
-  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "S3_ENDPOINT must be an http(s) URL" })
+  BLOB_BACKEND: z.enum(["kv", "s3"], "must be kv or s3").default("kv"),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })
     .optional(),
   S3_REGION: z.string().default("us-east-1"),
   S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not a valid bucket name")
@@ -31,7 +31,7 @@ const S3_ENV = {
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_PREFIX: z.string().regex(/^[^/].*\/$|^$/, "must be empty or end with / (e.g. imgpro/)")
     .default(""),
-  S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"], "S3_FORCE_PATH_STYLE must be 1 or 0")
+  S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"], "must be 1, 0, true or false")
     .default("0"),
 };
 const S3_REQUIRED = [
