@@ -5,6 +5,8 @@ import { runExpiryJob } from "../src/images/expire_job.ts";
 import { collectBlobs } from "../src/jobs/mod.ts";
 import { replay } from "../src/replay/replay.ts";
 import { DAY_MS, expectError, postUpload, type TestApp, uploadOk } from "./support/http.ts";
+import { noisePng } from "../bench/noise_png.ts";
+import { cuttingProxy } from "./support/cutting_proxy.ts";
 import { startS3rver } from "./support/s3rver.ts";
 import { fixture, testApp } from "./support/test_app.ts";
 
@@ -230,6 +232,48 @@ Deno.test("S3 backend: a restart of both the store and the service keeps everyth
     assert.equal((await s3.bytes(prefix).listKeys()).length, 2);
   } finally {
     for (const suffix of ["", "-shm", "-wal"]) await Deno.remove(kvPath + suffix).catch(() => {});
+    await s3.close();
+  }
+});
+
+Deno.test("S3 backend: the store going away in the middle of an upload is a 503 and leaves nothing", async () => {
+  const s3 = await startS3rver();
+  const proxy = await cuttingProxy(s3.port, 1_000_000);
+  const prefix = `t-${nanoid(8)}/`;
+  const kv = await Deno.openKv(":memory:");
+  const env = { ...s3.env(prefix), S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` };
+  const t = await testApp(env, { kv });
+  try {
+    const png = noisePng(1000, 1000); // ~3 MB: the proxy drops it a third of the way up
+    const err = await expectError(
+      await postUpload(t, png, "big.png"),
+      503,
+      "store_unavailable",
+      "retry",
+    );
+    assert.ok(proxy.cut, "the connection was cut mid-body");
+    assert.ok(Number(err.action.seconds) > 0);
+    assert.equal(await kvKeys(kv, "blobmeta"), 0, "no blob was recorded");
+    let events = 0;
+    for await (const _ of t.services.store.readLog()) events++;
+    assert.equal(events, 0, "no image was recorded");
+
+    // The same KV, the store reachable again: the half-written generation is collected.
+    const direct = await testApp(s3.env(prefix), { kv });
+    try {
+      assert.equal(await kvKeys(kv, "bgen"), 1);
+      direct.clock.advance(HOURS_2);
+      const gc = await collectBlobs(direct.services, direct.clock.now());
+      assert.equal(gc.generations, 1);
+      assert.equal(await kvKeys(kv, "bgen"), 0);
+      assert.deepEqual(await s3.bytes(prefix).listKeys(), []);
+    } finally {
+      direct.close();
+    }
+  } finally {
+    t.close();
+    kv.close();
+    await proxy.close();
     await s3.close();
   }
 });
