@@ -238,7 +238,7 @@ Deno.test("S3 backend: a restart of both the store and the service keeps everyth
 
 Deno.test("S3 backend: the store going away in the middle of an upload is a 503 and leaves nothing", async () => {
   const s3 = await startS3rver();
-  const proxy = await cuttingProxy(s3.port, 1_000_000);
+  const proxy = cuttingProxy(s3.port, 1_000_000);
   const prefix = `t-${nanoid(8)}/`;
   const kv = await Deno.openKv(":memory:");
   const env = { ...s3.env(prefix), S3_ENDPOINT: `http://127.0.0.1:${proxy.port}` };

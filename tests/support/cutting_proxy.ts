@@ -3,7 +3,7 @@
  * `cutAfter` bytes have gone upstream it drops every connection and refuses new ones, as a store
  * that goes away in the middle of a request does.
  */
-export async function cuttingProxy(upstreamPort: number, cutAfter: number) {
+export function cuttingProxy(upstreamPort: number, cutAfter: number) {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const open = new Set<Deno.Conn>();
   const pumps = new Set<Promise<void>>();
