@@ -21,8 +21,8 @@ export type ReplayReport = {
 const WRITES_PER_ATOMIC = 1000;
 const BYTES_PER_ATOMIC = 400_000;
 const MAX_PASSES = 3;
-/** Rebuilt documents a dry run keeps in memory (a few tens of MB) before spilling to KV. */
-const DOCS_IN_MEMORY = 25_000;
+/** Rebuilt documents a dry run keeps in memory (~20 MB) before spilling to KV. */
+const DOCS_IN_MEMORY = 10_000;
 
 type Docs = Map<string, { id: KeyPart[]; doc: unknown }>;
 
