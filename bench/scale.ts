@@ -115,11 +115,11 @@ async function kvBytes(): Promise<number> {
 /** The replay in a process of its own (bench/replay_probe.ts), with its peak resident memory. */
 async function replayProcess(): Promise<{ seconds: number; peakMiB: number; ok: boolean }> {
   const out = await new Deno.Command(Deno.execPath(), {
-    // The same V8 flag as `deno task replay` (deno.json): a small young generation keeps the
+    // The same V8 flag as `deno task replay` (deno.json): a 2 MiB young generation keeps the
     // garbage of a long scan from inflating resident memory.
     args: [
       "run",
-      "--v8-flags=--max-semi-space-size=4",
+      "--v8-flags=--max-semi-space-size=2",
       "--allow-env",
       "--allow-read",
       "--allow-write=./data",
