@@ -127,7 +127,14 @@ export class S3BlobBytes implements BlobBytes {
       return this.#send("GET", this.url(key), {
         headers: { range: `bytes=${from}-${to - 1}` },
         ok: [200, 206, 404],
-      }).then((res) => ({ res, to }));
+      }).then(async (res) => {
+        // A store that ignores Range answers 200 with the whole object: usable from byte 0 only.
+        if (res.status === 200 && from > 0) {
+          await res.body?.cancel();
+          throw new StoreUnavailableError(`S3 GET ${key}: the store ignored the Range header`);
+        }
+        return { res, to };
+      });
     };
     // The first piece is fetched before answering, so an unreachable store is a 503 while the
     // response can still say so, and a missing object is a null rather than a broken body.
@@ -142,8 +149,14 @@ export class S3BlobBytes implements BlobBytes {
         while (true) {
           const { done, value } = await reader.read();
           if (!done) {
-            at += value.length;
-            return controller.enqueue(value);
+            const chunk = at + value.length > end ? value.subarray(0, end - at) : value;
+            at += chunk.length;
+            if (chunk.length) controller.enqueue(chunk);
+            if (at >= end) {
+              await reader.cancel();
+              controller.close();
+            }
+            return;
           }
           if (at >= end) return controller.close();
           if (at < current.to) {
