@@ -14,6 +14,7 @@ export const S3_SUITES = [
   "tests/quota_http_test.ts",
   "tests/concurrency_blob_gc_test.ts",
   "tests/concurrency_expiry_test.ts",
+  "tests/concurrency_uploads_test.ts",
 ];
 
 const s3 = await startS3rver();

@@ -59,9 +59,13 @@ export class S3BlobBytes implements BlobBytes {
     });
   }
 
-  /** The object key of a generation; hashes first so keys spread over the bucket's partitions. */
+  /**
+   * The object key of a generation. The generation (random) comes first: keys spread over the
+   * bucket's partitions, and two generations of the same bytes never share a "directory" (file
+   * based stores such as s3rver prune empty directories, racing a concurrent write into them).
+   */
   objectKey(ref: Pick<BytesRef, "hash" | "gen">): string {
-    return `${this.#o.prefix}blobs/${ref.hash}/${ref.gen}`;
+    return `${this.#o.prefix}blobs/${ref.gen}/${ref.hash}`;
   }
 
   url(key: string, query = ""): string {

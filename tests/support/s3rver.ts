@@ -86,7 +86,8 @@ export async function startS3rver(): Promise<S3Server> {
         S3_BUCKET,
       ],
       stdout: "null",
-      stderr: "null",
+      // S3RVER_LOG=1 shows the server's own errors (it logs nothing else with --silent).
+      stderr: Deno.env.get("S3RVER_LOG") ? "inherit" : "null",
       stdin: "null",
     }).spawn();
     for (let i = 0; i < 200; i++) {
