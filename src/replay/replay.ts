@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { StoredEvent } from "../../domain/event_envelope.ts";
 import { foldDocs, type KeyPart, type Projection } from "../../projections/mod.ts";
 import { type EventStore, type Generations, initialGeneration, keys } from "../event_store/mod.ts";
+import { canonical, Fingerprint } from "./fingerprint.ts";
 import { mergeByKey } from "./key_order.ts";
 
 export type Difference = { projection: string; key: string; kind: "missing" | "extra" | "changed" };
@@ -31,7 +32,9 @@ type Docs = Map<string, { id: KeyPart[]; doc: unknown }>;
  * with `apply`, switches to the rebuilt generation atomically.
  *
  * Memory stays flat at any size: each document belongs to exactly one stream, so streams are
- * folded one at a time (in key order). A small store is diffed in memory; past DOCS_IN_MEMORY
+ * folded one at a time (in key order). A dry run first compares order-independent fingerprints
+ * of the rebuilt and the live documents and indexes (constant memory, no writes); only when they
+ * disagree are the differences listed. A small store is diffed in memory; past DOCS_IN_MEMORY
  * documents (and always with `apply`) they go into a scratch generation in KV and the diff walks
  * the live and the scratch ranges side by side in key order. Without `apply` the scratch
  * generation is removed afterwards.
@@ -70,6 +73,10 @@ async function rebuildAndDiff(store: EventStore, opts: ReplayOptions) {
   const logHead = await kv.get(keys.logHead());
   const gens = await store.generations(true);
   const live = (p: Projection<unknown>) => gens.value[p.name] ?? initialGeneration(p);
+  if (!opts.apply) {
+    const quick = await fingerprintsAgree(store, live, opts);
+    if (quick) return { report: quick, logHead, gens, scratch: {} as Generations };
+  }
   const suffix = opts.apply
     ? (opts.now ?? Date.now()).toString(36)
     : `check-${crypto.randomUUID().slice(0, 8)}`;
@@ -120,26 +127,10 @@ async function rebuildAndDiff(store: EventStore, opts: ReplayOptions) {
       opts.onProgress(events);
     }
   };
-  // Stream events sit at ["s", stream, version] in version order ("head" sorts before them).
-  let current: string | null = null;
-  let batch: StoredEvent[] = [];
-  for await (const entry of kv.list<StoredEvent>({ prefix: ["s"] }, { batchSize: 1000 })) {
-    if (typeof entry.key[2] !== "number") continue;
-    const stream = entry.key[1] as string;
-    if (stream !== current) {
-      await foldStream(batch);
-      batch = [];
-      current = stream;
-    }
-    batch.push(store.upcast(entry.value));
-  }
-  await foldStream(batch);
+  for await (const batch of streamsInKeyOrder(store)) await foldStream(batch);
   await writer.flush();
 
-  let commits = 0;
-  for await (const _ of kv.list({ start: keys.log(), end: keys.logEnd() }, { batchSize: 1000 })) {
-    commits++;
-  }
+  const commits = await countCommits(kv);
 
   const differences: Difference[] = [];
   for (const p of store.projections) {
@@ -190,6 +181,79 @@ async function diff(
     }
   }
   return out;
+}
+
+/** Stream events sit at ["s", stream, version] in version order ("head" sorts before them). */
+async function* streamsInKeyOrder(store: EventStore): AsyncGenerator<StoredEvent[]> {
+  let current: string | null = null;
+  let batch: StoredEvent[] = [];
+  for await (const entry of store.kv.list<StoredEvent>({ prefix: ["s"] }, { batchSize: 1000 })) {
+    if (typeof entry.key[2] !== "number") continue;
+    const stream = entry.key[1] as string;
+    if (stream !== current) {
+      if (batch.length) yield batch;
+      batch = [];
+      current = stream;
+    }
+    batch.push(store.upcast(entry.value));
+  }
+  if (batch.length) yield batch;
+}
+
+async function countCommits(kv: Deno.Kv): Promise<number> {
+  let commits = 0;
+  for await (const _ of kv.list({ start: keys.log(), end: keys.logEnd() }, { batchSize: 1000 })) {
+    commits++;
+  }
+  return commits;
+}
+
+const docText = (id: KeyPart[], doc: unknown) => `${JSON.stringify(id)}\n${canonical(doc)}`;
+
+/**
+ * The report of a clean replay, or null when the fingerprints of the rebuilt and the live
+ * projections disagree (then the differences must be listed the exact way).
+ */
+async function fingerprintsAgree(
+  store: EventStore,
+  live: (p: Projection<unknown>) => string,
+  opts: ReplayOptions,
+): Promise<ReplayReport | null> {
+  const rebuilt = new Map(
+    store.projections.map((p) => [p.name, { docs: new Fingerprint(), index: new Fingerprint() }]),
+  );
+  let streams = 0;
+  let events = 0;
+  let documents = 0;
+  for await (const batch of streamsInKeyOrder(store)) {
+    streams++;
+    const before = events;
+    events += batch.length;
+    for (const p of store.projections) {
+      const f = rebuilt.get(p.name)!;
+      for (const { id, doc } of foldDocs(p, batch).values()) {
+        documents++;
+        f.docs.add(docText(id, doc));
+        for (const at of p.indexes?.(doc) ?? []) f.index.add(JSON.stringify([...at, ...id]));
+      }
+    }
+    if (opts.onProgress && Math.floor(events / 10_000) > Math.floor(before / 10_000)) {
+      opts.onProgress(events);
+    }
+  }
+  for (const p of store.projections) {
+    const docs = new Fingerprint();
+    for await (const { key, value } of range(store.kv, keys.docs(p.name, live(p)))) {
+      docs.add(docText(key, value));
+    }
+    const index = new Fingerprint();
+    for await (const { key } of range(store.kv, keys.indexPrefix(p.name, live(p)))) {
+      index.add(JSON.stringify(key));
+    }
+    const f = rebuilt.get(p.name)!;
+    if (!f.docs.equals(docs) || !f.index.equals(index)) return null;
+  }
+  return { commits: await countCommits(store.kv), streams, events, documents, differences: [] };
 }
 
 async function diffInMemory(
@@ -263,7 +327,7 @@ const PREVIOUS_GENERATIONS: Deno.KvKey = ["meta", "projection_gens_previous"];
 
 async function dropGenerations(store: EventStore, gens: Generations) {
   for (const p of store.projections) {
-    await deletePrefix(store.kv, keys.generation(p.name, gens[p.name]));
+    if (gens[p.name]) await deletePrefix(store.kv, keys.generation(p.name, gens[p.name]));
   }
 }
 
