@@ -2,14 +2,12 @@ import { createApp } from "./src/app.ts";
 import { systemClock } from "./src/clock.ts";
 import { ConfigError, loadConfig } from "./src/config.ts";
 import { randomIds } from "./src/ids.ts";
-import { runExpiryJob } from "./src/images/expire_job.ts";
+import { blobGcCron, expiryCron } from "./src/jobs/mod.ts";
 import { openKv } from "./src/kv.ts";
 import { resolveSecret } from "./src/secret.ts";
 import { buildServices } from "./src/services.ts";
 import { exitOnSignals } from "./src/shutdown.ts";
 import { VERSION } from "./src/version.ts";
-
-const BLOB_GRACE_MS = 3600_000;
 
 /** A configuration mistake stops the start with its one message, never a stack trace. */
 function stopOnConfigError(err: unknown): never {
@@ -33,20 +31,15 @@ const ready = (async () => {
 })();
 
 // Crons are registered at the top level, before any await, so Deploy can extract them.
+// Each takes a KV lease, so with several processes on one store only one runs it at a time.
 Deno.cron("expire images", "0 * * * *", async () => {
-  const report = await runExpiryJob(await ready, { nowMs: Date.now() });
-  console.log(
-    `expiry: ${report.expired} expired, ${report.blobsDeleted} blobs deleted, ${report.failed.length} failed`,
-  );
+  await expiryCron(await ready, Date.now());
 });
 Deno.cron("deliver webhooks", "* * * * *", async () => {
   await (await ready).webhookDispatcher.tickOnce();
 });
 Deno.cron("collect orphaned blobs", "30 3 * * *", async () => {
-  const s = await ready;
-  // Variants are blobs no image references: the variant cache knows which are still in use.
-  const res = await s.blobs.collect(Date.now(), BLOB_GRACE_MS, s.variants.isReferenced);
-  console.log(`blob gc: ${res.blobs} blobs, ${res.generations} stray generations removed`);
+  await blobGcCron(await ready, Date.now());
 });
 
 const services = await ready.catch(stopOnConfigError);

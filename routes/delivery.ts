@@ -69,7 +69,7 @@ const route = createRoute({
       },
     },
     304: { description: "Not modified" },
-    ...errorResponses(400, 403, 404, 410, "image_too_complex", 503),
+    ...errorResponses(400, 403, 404, 410, "image_too_complex", 503, "store_unavailable"),
   },
 });
 

@@ -123,6 +123,7 @@ export const storedImageResponses = (...extra: ErrorCode[]) => ({
     "storage_exceeded",
     "overloaded",
     "idempotency_key_conflict",
+    "store_unavailable",
     ...extra,
   ),
 });

@@ -20,6 +20,67 @@ const hostPortList = z.string().default("").transform((raw, ctx) => {
   return out;
 });
 
+const S3_ENV = {
+  BLOB_BACKEND: z.enum(["kv", "s3"], "must be kv or s3").default("kv"),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .optional(),
+  S3_REGION: z.string().default("us-east-1"),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "not a valid bucket name")
+    .optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_PREFIX: z.string().regex(/^[^/].*\/$|^$/, "must be empty or end with / (e.g. imgpro/)")
+    .default(""),
+  S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"], "must be 1, 0, true or false")
+    .default("0"),
+};
+const S3_REQUIRED = [
+  "S3_ENDPOINT",
+  "S3_BUCKET",
+  "S3_ACCESS_KEY_ID",
+  "S3_SECRET_ACCESS_KEY",
+] as const;
+
+/** Where image bytes live (metadata is always in KV). */
+export type BlobsConfig =
+  | { backend: "kv" }
+  | {
+    backend: "s3";
+    s3: {
+      endpoint: string;
+      region: string;
+      bucket: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      prefix: string;
+      forcePathStyle: boolean;
+    };
+  };
+
+function blobsConfig(e: z.infer<typeof EnvSchema>): BlobsConfig {
+  if (e.BLOB_BACKEND === "kv") return { backend: "kv" };
+  const missing = S3_REQUIRED.filter((k) => !e[k]);
+  if (missing.length) {
+    throw new ConfigError(
+      `Invalid configuration:\n${
+        missing.map((k) => `  ${k}: required when BLOB_BACKEND=s3`).join("\n")
+      }`,
+    );
+  }
+  return {
+    backend: "s3",
+    s3: {
+      endpoint: e.S3_ENDPOINT!,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET!,
+      accessKeyId: e.S3_ACCESS_KEY_ID!,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY!,
+      prefix: e.S3_PREFIX,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE === "1" || e.S3_FORCE_PATH_STYLE === "true",
+    },
+  };
+}
+
 /**
  * Everything the service reads from the environment, validated once at start.
  * Limits follow SPEC §4; each can be overridden by the variable of the same name.
@@ -70,6 +131,7 @@ const EnvSchema = z.object({
   IMAGE_JOB_TIMEOUT_MS: int(100).max(600_000).default(60_000),
   HOT_CACHE_BYTES: int(0).default(64 * MB),
   DENO_DEPLOYMENT_ID: z.string().optional(),
+  ...S3_ENV,
 });
 
 export type Config = {
@@ -148,6 +210,7 @@ export type Config = {
     /** How that model wants its input scaled. */
     modelNormalize: "unit" | "imagenet" | "isnet";
   };
+  blobs: BlobsConfig;
 };
 
 export class ConfigError extends Error {
@@ -228,5 +291,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       }];
     })) as Record<PlanName, Plan>,
     import: { allowHosts: e.IMPORT_ALLOW_HOSTS, timeoutMs: e.IMPORT_TIMEOUT_MS },
+    blobs: blobsConfig(e),
   };
 }

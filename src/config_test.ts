@@ -80,3 +80,47 @@ Deno.test("imports: no allowed hosts and a 10 s deadline by default; the list is
     assert.throws(() => loadConfig({ IMPORT_TIMEOUT_MS: bad }), /IMPORT_TIMEOUT_MS/, bad);
   }
 });
+
+Deno.test("BLOB_BACKEND defaults to kv; s3 needs its endpoint, bucket and keys, each named", () => {
+  assert.deepEqual(loadConfig({}).blobs, { backend: "kv" });
+  const s3 = {
+    BLOB_BACKEND: "s3",
+    S3_ENDPOINT: "http://127.0.0.1:9000",
+    S3_BUCKET: "images",
+    S3_ACCESS_KEY_ID: "id",
+    S3_SECRET_ACCESS_KEY: "secret",
+  };
+  const c = loadConfig({ ...s3, S3_FORCE_PATH_STYLE: "true", S3_PREFIX: "imgpro/" });
+  assert.deepEqual(c.blobs, {
+    backend: "s3",
+    s3: {
+      endpoint: "http://127.0.0.1:9000",
+      region: "us-east-1",
+      bucket: "images",
+      accessKeyId: "id",
+      secretAccessKey: "secret",
+      prefix: "imgpro/",
+      forcePathStyle: true,
+    },
+  });
+  for (const missing of Object.keys(s3).filter((k) => k !== "BLOB_BACKEND")) {
+    const env: Record<string, string> = { ...s3 };
+    delete env[missing];
+    assert.throws(() => loadConfig(env), (err: Error) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, new RegExp(`${missing}: required when BLOB_BACKEND=s3`));
+      return true;
+    });
+  }
+  for (
+    const [env, name] of [
+      [{ BLOB_BACKEND: "disk" }, "BLOB_BACKEND"],
+      [{ ...s3, S3_ENDPOINT: "ftp://x" }, "S3_ENDPOINT"],
+      [{ ...s3, S3_BUCKET: "No_Such" }, "S3_BUCKET"],
+      [{ ...s3, S3_PREFIX: "/abs" }, "S3_PREFIX"],
+      [{ ...s3, S3_FORCE_PATH_STYLE: "yes" }, "S3_FORCE_PATH_STYLE"],
+    ] as const
+  ) {
+    assert.throws(() => loadConfig(env), new RegExp(`${name}: `), name);
+  }
+});

@@ -1,11 +1,19 @@
 import { ConfigError } from "./config.ts";
+import { withBusyRetry } from "./kv_retry.ts";
 
-/** Opens the embedded KV file (creating its folder) or, with no path, Deploy's managed KV. */
+const isUrl = (path: string) => /^https?:\/\//.test(path);
+
+/**
+ * Opens the embedded KV file (creating its folder), a KV Connect URL (several machines; the
+ * token comes from DENO_KV_ACCESS_TOKEN) or, with no path, Deploy's managed KV.
+ */
 export async function openKv(path: string | undefined): Promise<Deno.Kv> {
-  const dir = path && path !== ":memory:" ? path.replace(/[^/\\]*$/, "") : "";
+  if (!path || path === ":memory:" || isUrl(path)) return await Deno.openKv(path);
+  const dir = path.replace(/[^/\\]*$/, "");
   try {
     if (dir) await Deno.mkdir(dir, { recursive: true });
-    return await Deno.openKv(path);
+    // A file may be shared by several processes on this machine (see docs/deployment.md).
+    return withBusyRetry(await Deno.openKv(path));
   } catch (err) {
     // A configuration mistake, not a crash: one line that names the variable and the fix.
     if (err instanceof Deno.errors.NotCapable || err instanceof Deno.errors.PermissionDenied) {

@@ -6,7 +6,7 @@ import { EmailVault } from "./accounts/email_vault.ts";
 import { RateLimiter } from "./accounts/rate_limiter.ts";
 import { Sessions } from "./accounts/sessions.ts";
 import { ActorRuntime, type Decider, type DomainEventLike } from "./actors/mod.ts";
-import { KvBlobStore } from "./blob_store/mod.ts";
+import { openBlobStore } from "./blob_store/mod.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
 import { EventStore } from "./event_store/mod.ts";
@@ -46,7 +46,7 @@ export function buildServices(
     eventCodec,
     { idleMs: config.actorIdleMs, maxRetries: 8 },
   );
-  const blobs = new KvBlobStore(kv);
+  const blobs = openBlobStore(config, kv);
   const readModels = new ReadModels(store);
   const queries = new ImageQueries(readModels);
   const accounts = new AccountService({

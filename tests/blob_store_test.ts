@@ -107,3 +107,27 @@ Deno.test("a blob uploaded moments ago is not deleted even without a reference y
   assert.equal(await blobs.delete(hash, never, 1_000 + TOUCH_WINDOW_MS), false);
   assert.ok(await blobs.stat(hash));
 });
+
+Deno.test("a large blob streams in getMany batches and ranged reads return exactly the range", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const data = bytesOf(CHUNK_BYTES * 25 + 5, 9);
+  const { hash } = await blobs.put(data, 0);
+  assert.deepEqual(await readAll((await blobs.read(hash))!.body), data);
+  for (
+    const [start, end] of [
+      [0, 1],
+      [CHUNK_BYTES - 1, CHUNK_BYTES + 1],
+      [1000, CHUNK_BYTES * 12 + 3],
+      [
+        CHUNK_BYTES * 25,
+        data.length,
+      ],
+      [5, 10 ** 9],
+    ]
+  ) {
+    const read = await blobs.read(hash, { start, end });
+    assert.deepEqual(await readAll(read!.body), data.subarray(start, end), `${start}-${end}`);
+  }
+  assert.ok(await blobs.bytesPresent(hash));
+});

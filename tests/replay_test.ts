@@ -103,3 +103,28 @@ Deno.test("an append prepared before a switch is redone in the new generation", 
   });
   assert.equal((await replay(s.store)).differences.length, 0);
 });
+
+Deno.test("replay past its memory budget diffs KV ranges and finds the same differences", async () => {
+  using s = await memoryStore();
+  await seed(s.store, 9);
+  await s.kv.set(keys.doc("images", "v1", ["rep0000001"]), { id: "rep0000001", width: 1 });
+  await s.kv.delete(keys.doc("images", "v1", ["rep0000005"]));
+  await s.kv.set(keys.doc("images", "v1", ["a-ghost"]), { id: "a-ghost" });
+  await s.kv.set(keys.index("images", "v1", ["expiry", 5], ["zzz"]), ["zzz"]);
+  const spilled = await replay(s.store, { docsInMemory: 0 });
+  const inMemory = await replay(s.store);
+  const kinds = (r: typeof spilled) =>
+    r.differences.map((d) => `${d.projection} ${d.key} ${d.kind}`).sort();
+  assert.deepEqual(kinds(spilled), [
+    'images ["a-ghost"] extra',
+    'images ["rep0000001"] changed',
+    'images ["rep0000005"] missing',
+    'images:index ["expiry",5,"zzz"] extra',
+  ]);
+  assert.deepEqual(kinds(spilled), kinds(inMemory));
+  assert.equal(spilled.documents, inMemory.documents);
+  // The scratch generation is gone afterwards: only the live one is under "images".
+  const gens = new Set<string>();
+  for await (const e of s.kv.list({ prefix: ["p", "images"] })) gens.add(String(e.key[2]));
+  assert.deepEqual([...gens], ["v1"]);
+});

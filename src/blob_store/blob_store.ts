@@ -1,4 +1,4 @@
-/** Where image bytes live. KV today; an S3-compatible store can implement the same contract. */
+/** Image blobs: metadata and guards in KV, bytes in KV or S3 (see KvBlobStore, BlobBytes). */
 export interface BlobStore {
   /**
    * Stores bytes under their SHA-256 (deduplicated) and returns the guards an event that
@@ -6,8 +6,14 @@ export interface BlobStore {
    */
   put(bytes: Uint8Array, now: number): Promise<StoredBlob>;
   stat(hash: string): Promise<BlobInfo | null>;
-  /** A stream that reads one chunk at a time; null when the blob does not exist. */
-  read(hash: string): Promise<{ info: BlobInfo; body: ReadableStream<Uint8Array> } | null>;
+  /**
+   * A pull-based stream of the bytes (or of the half-open `range`); null when the blob does not
+   * exist. Throws StoreUnavailableError (a 503) when the bytes backend cannot be reached.
+   */
+  read(
+    hash: string,
+    range?: { start: number; end: number },
+  ): Promise<{ info: BlobInfo; body: ReadableStream<Uint8Array> } | null>;
   /**
    * Deletes the blob unless `isReferenced` says a live image still uses it, or an upload
    * touched it within TOUCH_WINDOW_MS × 2 before `nowMs` (it may be about to reference it).

@@ -2,25 +2,48 @@ import { nanoid } from "nanoid";
 import type { BlobInfo, BlobStore, StoredBlob } from "./blob_store.ts";
 import { sha256Hex } from "../crypto.ts";
 import { TOUCH_WINDOW_MS } from "./blob_store.ts";
+import type { BlobBytes, ByteRange, BytesRef } from "./blob_bytes.ts";
+import { StoreUnavailableError } from "./blob_bytes.ts";
+import { CHUNK_BYTES, chunkCount, KvBlobBytes } from "./kv_bytes.ts";
 
-export const CHUNK_BYTES = 60 * 1024;
-// 12 chunks ≈ 720 KiB stays under KV's 800 KiB per atomic.
-const CHUNKS_PER_ATOMIC = 12;
-const DELETES_PER_ATOMIC = 500;
-
-type Meta = { size: number; gen: string; chunks: number; touched_at: number };
-type Gen = { chunks: number; created_at: number };
+/** `bytes` absent means KV (every blob written before other backends existed). */
+type Where = { bytes?: "s3" };
+type Meta = Where & { size: number; gen: string; chunks: number; touched_at: number };
+type Gen = Where & { chunks: number; size?: number; created_at: number };
 
 const metaKey = (hash: string): Deno.KvKey => ["blobmeta", hash];
 const genKey = (hash: string, gen: string): Deno.KvKey => ["bgen", hash, gen];
-const chunkKey = (hash: string, gen: string, n: number): Deno.KvKey => ["blob", hash, gen, n];
 
 /**
- * Content-addressed blobs in 60 KiB chunks. Each write of a blob gets a generation id, so a
- * delete racing a re-upload of the same bytes can only remove its own generation's chunks.
+ * Content-addressed blobs: metadata, reference guards and GC decisions in KV, bytes in a
+ * BlobBytes backend (KV chunks by default, or S3). Each write of a blob gets a generation id,
+ * so a delete racing a re-upload of the same bytes can only remove its own generation's bytes.
+ * Every generation is recorded before its bytes are written, so the collector can always find
+ * (and remove) the bytes of a write that failed half-way.
  */
 export class KvBlobStore implements BlobStore {
-  constructor(private readonly kv: Deno.Kv) {}
+  readonly #bytes: BlobBytes;
+  readonly #kvBytes: KvBlobBytes;
+
+  constructor(private readonly kv: Deno.Kv, bytes?: BlobBytes) {
+    this.#kvBytes = new KvBlobBytes(kv);
+    this.#bytes = bytes ?? this.#kvBytes;
+  }
+
+  get backend(): "kv" | "s3" {
+    return this.#bytes.kind;
+  }
+
+  #where(): Where {
+    return this.#bytes.kind === "kv" ? {} : { bytes: this.#bytes.kind };
+  }
+
+  /** Blobs stay where they were written, so switching BLOB_BACKEND keeps older images readable. */
+  #backendOf(where: Where): BlobBytes {
+    if ((where.bytes ?? "kv") === "kv") return this.#kvBytes;
+    if (this.#bytes.kind === where.bytes) return this.#bytes;
+    throw new StoreUnavailableError(`blob stored in ${where.bytes}, which is not configured`);
+  }
 
   async put(bytes: Uint8Array, now: number): Promise<StoredBlob> {
     const hash = await sha256Hex(bytes);
@@ -38,19 +61,17 @@ export class KvBlobStore implements BlobStore {
         continue;
       }
       const gen = nanoid(12);
-      const chunks = Math.ceil(bytes.length / CHUNK_BYTES);
-      await this.kv.set(genKey(hash, gen), { chunks, created_at: now } satisfies Gen);
-      for (let n = 0; n < chunks; n += CHUNKS_PER_ATOMIC) {
-        const op = this.kv.atomic();
-        for (let i = n; i < Math.min(n + CHUNKS_PER_ATOMIC, chunks); i++) {
-          op.set(chunkKey(hash, gen, i), bytes.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES));
-        }
-        await op.commit();
-      }
-      const value: Meta = { size: bytes.length, gen, chunks, touched_at: now };
+      const ref: BytesRef = { hash, gen, size: bytes.length };
+      const chunks = chunkCount(bytes.length);
+      const where = this.#where();
+      await this.kv.set(genKey(hash, gen), { ...where, chunks, size: ref.size, created_at: now });
+      // If this throws, the generation record stays: the collector removes whatever part of the
+      // bytes arrived. No meta was written, so no upload can reference these bytes.
+      await this.#bytes.put(ref, bytes);
+      const value: Meta = { ...where, size: bytes.length, gen, chunks, touched_at: now };
       const res = await this.kv.atomic().check(meta).set(metaKey(hash), value).commit();
       if (res.ok) return this.#stored(hash, bytes.length, res.versionstamp);
-      await this.#deleteGeneration(hash, gen, chunks);
+      await this.#deleteGeneration(ref, where);
     }
     throw new Error(`blob ${hash}: too many concurrent writers`);
   }
@@ -64,23 +85,19 @@ export class KvBlobStore implements BlobStore {
     return meta ? { hash, size: meta.size } : null;
   }
 
-  async read(hash: string) {
+  async read(hash: string, range?: ByteRange) {
     const meta = (await this.kv.get<Meta>(metaKey(hash))).value;
     if (!meta) return null;
-    const { gen, chunks } = meta;
-    const kv = this.kv;
-    let n = 0;
-    // Pull-based: the next chunk is fetched only when the consumer asks, so memory stays at
-    // about one chunk per response however large the image is.
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (n >= chunks) return controller.close();
-        const entry = await kv.get<Uint8Array>(chunkKey(hash, gen, n++));
-        if (!entry.value) return controller.error(new Error(`blob ${hash} lost chunk ${n - 1}`));
-        controller.enqueue(entry.value);
-      },
-    }, { highWaterMark: 2 });
+    const body = await this.#backendOf(meta).get({ hash, gen: meta.gen, size: meta.size }, range);
+    if (!body) return null;
     return { info: { hash, size: meta.size }, body };
+  }
+
+  /** Whether the bytes behind the metadata are really there (for audits and tests). */
+  async bytesPresent(hash: string): Promise<boolean> {
+    const meta = (await this.kv.get<Meta>(metaKey(hash))).value;
+    if (!meta) return false;
+    return await this.#backendOf(meta).head({ hash, gen: meta.gen, size: meta.size }) !== null;
   }
 
   async delete(
@@ -91,19 +108,24 @@ export class KvBlobStore implements BlobStore {
     const meta = await this.kv.get<Meta>(metaKey(hash));
     if (!meta.value || nowMs - meta.value.touched_at < 2 * TOUCH_WINDOW_MS) return false;
     if (await isReferenced(hash)) return false;
+    // The generation record goes only with the bytes: if the store is down now, the collector
+    // still finds this generation (no meta names it) and removes its bytes later.
     const res = await this.kv.atomic().check(meta).delete(metaKey(hash)).commit();
     if (!res.ok) return false;
-    await this.#deleteGeneration(hash, meta.value.gen, meta.value.chunks);
+    await this.#deleteGeneration({ hash, gen: meta.value.gen, size: meta.value.size }, meta.value)
+      .catch((err) => console.error(`blob ${hash}: bytes left for the collector:`, err));
     return true;
   }
 
   /**
-   * Daily garbage collection: blobs no live image references (untouched for `graceMs`, so an
-   * upload between its blob write and its event is safe), and generations a failed write left.
+   * Garbage collection: blobs no live image references (untouched for `graceMs`, so an upload
+   * between its blob write and its event is safe), and generations a failed write or an
+   * interrupted delete left. A store that is down leaves its entries for the next run.
    */
   async collect(now: number, graceMs: number, isReferenced: (hash: string) => Promise<boolean>) {
     let blobs = 0;
     let generations = 0;
+    let failed = 0;
     for await (const entry of this.kv.list<Meta>({ prefix: ["blobmeta"] })) {
       const hash = entry.key[1] as string;
       if (entry.value.touched_at < now - graceMs && await this.delete(hash, isReferenced, now)) {
@@ -115,20 +137,21 @@ export class KvBlobStore implements BlobStore {
       if (entry.value.created_at >= now - graceMs) continue;
       const meta = (await this.kv.get<Meta>(metaKey(hash))).value;
       if (meta?.gen === gen) continue;
-      await this.#deleteGeneration(hash, gen, entry.value.chunks);
-      generations++;
+      // Records from before sizes were kept name only the chunk count.
+      const size = entry.value.size ?? entry.value.chunks * CHUNK_BYTES;
+      try {
+        await this.#deleteGeneration({ hash, gen, size }, entry.value);
+        generations++;
+      } catch (err) {
+        failed++;
+        console.error(`blob gc: generation ${hash}/${gen} kept for the next run:`, err);
+      }
     }
-    return { blobs, generations };
+    return { blobs, generations, ...(failed ? { failed } : {}) };
   }
 
-  async #deleteGeneration(hash: string, gen: string, chunks: number) {
-    for (let n = 0; n < chunks; n += DELETES_PER_ATOMIC) {
-      const op = this.kv.atomic();
-      for (let i = n; i < Math.min(n + DELETES_PER_ATOMIC, chunks); i++) {
-        op.delete(chunkKey(hash, gen, i));
-      }
-      await op.commit();
-    }
-    await this.kv.delete(genKey(hash, gen));
+  async #deleteGeneration(ref: BytesRef, where: Where) {
+    await this.#backendOf(where).delete(ref);
+    await this.kv.delete(genKey(ref.hash, ref.gen));
   }
 }

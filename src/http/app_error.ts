@@ -24,6 +24,7 @@ export type ErrorCode =
   | "storage_exceeded"
   | "overloaded"
   | "request_timeout"
+  | "store_unavailable"
   | "internal_error";
 
 export type Action =
@@ -56,6 +57,7 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   storage_exceeded: 403,
   overloaded: 503,
   request_timeout: 408,
+  store_unavailable: 503,
   internal_error: 500,
 };
 

@@ -93,6 +93,10 @@ const GUIDE: Record<ErrorCode, { actions: ActionType[]; when: string }> = {
     when: "the request body arrived slower than the minimum rate and was cut; resend it over a " +
       "faster connection (it counts against the anonymous upload limit)",
   },
+  store_unavailable: {
+    actions: ["retry"],
+    when: "the image storage did not answer; nothing was saved, retry after `seconds`",
+  },
   internal_error: {
     actions: ["retry"],
     when: "a fault on our side; retry after `seconds`, and report the request id if it persists",

@@ -29,6 +29,27 @@ export async function rotatedRocket(): Promise<Uint8Array> {
   return out;
 }
 
+/**
+ * `deno task test:s3` sets TEST_S3_ENDPOINT to an s3rver it started: every app then keeps its
+ * bytes there, so the same suites run on both backends. One prefix per test process: apps that
+ * share a KV (two isolates, a restart) must see the same objects.
+ */
+const SUITE_PREFIX = `suite-${crypto.randomUUID()}/`;
+
+function s3FromEnvironment(): Record<string, string> {
+  const endpoint = Deno.env.get("TEST_S3_ENDPOINT");
+  if (!endpoint) return {};
+  return {
+    BLOB_BACKEND: "s3",
+    S3_ENDPOINT: endpoint,
+    S3_BUCKET: Deno.env.get("TEST_S3_BUCKET") ?? "imgpro-test",
+    S3_ACCESS_KEY_ID: "S3RVER",
+    S3_SECRET_ACCESS_KEY: "S3RVER",
+    S3_PREFIX: SUITE_PREFIX,
+    S3_FORCE_PATH_STYLE: "1",
+  };
+}
+
 /** A whole service over an in-memory KV, with a clock the test controls. */
 export async function testApp(
   env: Record<string, string> = {},
@@ -41,6 +62,7 @@ export async function testApp(
     KV_PATH: ":memory:",
     PUBLIC_URL: "http://img.test",
     ...(workers ? { IMAGE_WORKERS: workers } : {}),
+    ...s3FromEnvironment(),
     ...env,
   });
   const kv = opts.kv ?? await Deno.openKv(":memory:");

@@ -1,0 +1,8 @@
+export {
+  BLOB_GRACE_MS,
+  blobGcCron,
+  collectBlobs,
+  EXPIRY_PER_RUN,
+  expiryCron,
+} from "./scheduled.ts";
+export { withKvLease } from "./kv_lease.ts";
