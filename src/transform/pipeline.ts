@@ -126,6 +126,8 @@ function decodeTarget(
   maxPixels: number,
 ): { width: number; height: number } | undefined {
   if (!plan.resize) return undefined;
+  // A face window is smaller than the plan's: it needs the full resolution.
+  if (plan.crop?.face) return undefined;
   const window = plan.crop ?? oriented;
   let s = Math.max(plan.resize.width / window.width, plan.resize.height / window.height);
   if (s >= 1 && source.format !== "svg") return undefined;

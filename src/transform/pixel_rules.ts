@@ -11,5 +11,5 @@ export function touchesPixels(p: TransformParams): boolean {
   return p.rotate !== undefined || p.flip !== undefined || p.size !== undefined ||
     p.w !== undefined || p.h !== undefined || p.background !== undefined ||
     !isIdentityTone(p) || (p.saturation ?? 1) !== 1 || p.blur !== undefined ||
-    (p.sharp ?? 0) > 0 || p.quality !== undefined;
+    (p.sharp ?? 0) > 0 || p.quality !== undefined || p.segment !== undefined;
 }
