@@ -15,6 +15,7 @@ export const bodyGateOptions = (config: Config): BodyGateOptions => ({
   readConcurrency: config.ingest.readConcurrency,
   readBufferBytes: config.ingest.readBufferBytes,
   queue: config.ingest.queue,
+  perCaller: Math.max(1, Math.floor(config.ingest.readConcurrency / 4)),
   maxInFlight: config.ingest.concurrency + config.ingest.queue,
   bodyTimeoutMs: config.ingest.bodyTimeoutMs,
   rate: {
@@ -35,6 +36,12 @@ export type BodyGateOptions = {
   readBufferBytes: number;
   /** Requests that may wait, bodies unread, for a reading place; past it 503. */
   queue: number;
+  /**
+   * Uploads one caller (an API key's account, or an anonymous client) may have in the gate at
+   * once; as many more wait their turn outside it, and past that 503. Without it one client's
+   * trickling bodies could take every reading place and stall everyone else's uploads.
+   */
+  perCaller: number;
   /**
    * Uploads in flight at most, from arrival to answer (the ingest slots plus their queue), so
    * that reading ahead refuses exactly what the ingest gate would have refused on arrival.
@@ -57,6 +64,7 @@ export type BodyGateOptions = {
 export function bodyGate(
   opts: BodyGateOptions,
   capOf: (c: Context) => number,
+  callerOf: (c: Context) => string,
 ): MiddlewareHandler {
   const readers = new Limiter({
     concurrency: opts.readConcurrency,
@@ -64,12 +72,17 @@ export function bodyGate(
     retryAfterSeconds: 2,
   });
   const buffer = new ByteBudget(opts.readBufferBytes);
+  const callers = new CallerShares(opts.perCaller);
   let inFlight = 0;
   return async (c, next) => {
     if (c.req.method !== "POST" || !c.req.raw.body) return await next();
     // A declared length over the cap is refused by the route from the header alone.
     const declared = Number(c.req.header("content-length") ?? -1);
     if (declared > capOf(c)) return await next();
+    await callers.run(callerOf(c), () => admitted(c, next, declared));
+  };
+
+  async function admitted(c: Context, next: () => Promise<void>, declared: number) {
     if (inFlight >= opts.maxInFlight) throw busy();
     inFlight++;
     try {
@@ -98,13 +111,45 @@ export function bodyGate(
     } finally {
       inFlight--;
     }
-  };
+  }
 }
 
 const busy = () =>
   new AppError(
     "overloaded",
     "The server is busy storing other uploads; this one was not started.",
+    { type: "retry", seconds: 2 },
+  );
+
+/** Per-caller limiters, dropped when idle so the map holds only callers with uploads in flight. */
+class CallerShares {
+  #limiters = new Map<string, Limiter>();
+
+  constructor(private readonly share: number) {}
+
+  async run(caller: string, work: () => Promise<void>): Promise<void> {
+    let limiter = this.#limiters.get(caller);
+    if (!limiter) {
+      limiter = new Limiter({ concurrency: this.share, queue: this.share, retryAfterSeconds: 2 });
+      this.#limiters.set(caller, limiter);
+    }
+    // Checked here, so that a refusal from inside `work` (the gate is full) passes unchanged.
+    if (limiter.running >= this.share && limiter.waiting >= this.share) {
+      throw tooManyAtOnce(this.share);
+    }
+    try {
+      await limiter.run(work);
+    } finally {
+      if (limiter.running === 0 && limiter.waiting === 0) this.#limiters.delete(caller);
+    }
+  }
+}
+
+const tooManyAtOnce = (share: number) =>
+  new AppError(
+    "overloaded",
+    `Too many of your uploads are arriving at once; at most ${share} are read at a time and ` +
+      `${share} more wait. This one was not started.`,
     { type: "retry", seconds: 2 },
   );
 
