@@ -43,3 +43,26 @@ Deno.test("behind a proxy, X-Forwarded-Host counts with TRUST_PROXY=1; PUBLIC_UR
     assert.equal(res.status, 200);
   }, { PUBLIC_URL_REDIRECT: "0" });
 });
+
+Deno.test("PUBLIC_URL's host with its default port, or first in a proxy's X-Forwarded-Host list, is not redirected to itself", async () => {
+  await withApp(async (t) => {
+    for (
+      const headers of [
+        { host: "img.example.com:443" } as Record<string, string>,
+        { host: "IMG.example.com" },
+        { host: "app:8000", "x-forwarded-host": "img.example.com, app:8000" },
+      ]
+    ) {
+      const res = await t.app.request("/", { headers: { ...NAV, ...headers } });
+      await drain(res);
+      assert.equal(res.status, 200, JSON.stringify(headers));
+    }
+    // Another host, a trailing dot (its own cookies) included, is still sent to PUBLIC_URL.
+    for (const host of ["img.example.com.", "img.example.com:8443", "evil.test"]) {
+      const res = await t.app.request("/auth/login", { headers: { ...NAV, host } });
+      await drain(res);
+      assert.equal(res.status, 302, host);
+      assert.equal(res.headers.get("location"), "https://img.example.com/auth/login");
+    }
+  }, { PUBLIC_URL: "https://img.example.com", TRUST_PROXY: "1" });
+});
