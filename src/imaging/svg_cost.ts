@@ -1,5 +1,12 @@
 import { readHeader } from "./header.ts";
-import { length, type PathStats, pathStats, transformScale, viewBox } from "./svg_geometry.ts";
+import {
+  type Box,
+  length,
+  type PathStats,
+  pathStats,
+  transformScale,
+  viewBox,
+} from "./svg_geometry.ts";
 import { hrefRef, property, type SvgNode, urlRefs } from "./svg_tree.ts";
 import { readWebpHeader } from "./webp_header.ts";
 
@@ -91,26 +98,43 @@ export function estimateSvgCost(
   index(root, ids);
   const memo = new Map<string, Totals>();
   const open = new Set<string>();
+  const diagonal = Math.hypot(user.width, user.height) / Math.SQRT2;
 
-  function walk(node: SvgNode, scale: number, acc: Totals, depth: number) {
+  /** The stroke an element paints with: its own, else the one it inherits. */
+  function strokeOf(node: SvgNode, inherited: Stroke): Stroke {
+    const paint = property(node, "stroke")?.trim();
+    const width = length(property(node, "stroke-width"), diagonal);
+    return {
+      on: paint === undefined ? inherited.on : paint !== "none",
+      width: width === null ? inherited.width : Math.abs(width),
+    };
+  }
+
+  function walk(node: SvgNode, scale: number, acc: Totals, depth: number, stroke: Stroke) {
     if (property(node, "display")?.trim() === "none" || REFERENCED_ONLY.has(node.name)) return;
     // Inside its own subtree an element is "open": a <use> back to it is a cycle.
     const id = node.attrs.id;
-    if (id === undefined || open.has(id)) return draw(node, scale, acc, depth);
+    if (id === undefined || open.has(id)) return draw(node, scale, acc, depth, stroke);
     open.add(id);
     try {
-      draw(node, scale, acc, depth);
+      draw(node, scale, acc, depth, stroke);
     } finally {
       open.delete(id);
     }
   }
 
-  function draw(node: SvgNode, scale: number, acc: Totals, depth: number) {
+  function draw(node: SvgNode, scale: number, acc: Totals, depth: number, inherited: Stroke) {
     acc.elements++;
     let s = scale * transformScale(node.attrs.transform);
     if (node.name === "svg" && node !== root) s *= nestedScale(node);
+    const stroke = strokeOf(node, inherited);
     const stats = SHAPES.has(node.name) ? shapeStats(node) : null;
-    const own = node.name === "image" ? imageBox(node) : stats?.box ?? null;
+    // A stroke paints half its width beyond the outline: a dot with a huge stroke fills the canvas.
+    const own = node.name === "image"
+      ? imageBox(node)
+      : stats
+      ? strokedBox(stats.box, stroke)
+      : null;
     const box = own
       ? Math.min(area, Math.max(1, (own.x1 - own.x0) * s) * Math.max(1, (own.y1 - own.y0) * s))
       : area;
@@ -130,29 +154,37 @@ export function estimateSvgCost(
     for (const id of masks) {
       acc.layers += box * LAYER_NS;
       acc.depth = Math.max(acc.depth, d + 1);
-      ref(id, s, 1, acc, d + 1);
+      ref(id, s, 1, acc, d + 1, stroke);
     }
-    for (const id of clips) ref(id, s, 1, acc, d);
+    for (const id of clips) ref(id, s, 1, acc, d, stroke);
     for (const paint of ["fill", "stroke"]) {
       for (const id of urlRefs(property(node, paint))) {
         const target = ids.get(id);
         if (target?.name !== "pattern") continue;
         acc.layers += box * LAYER_NS;
         const ps = s * transformScale(target.attrs.patternTransform);
-        ref(id, ps, 1, acc, d + 1);
+        ref(id, ps, 1, acc, d + 1, stroke);
       }
     }
-    if (stats) shapeCost(node, stats, s, box, acc, d);
+    if (stats) shapeCost(node, stats, s, box, acc, d, stroke);
     if (node.name === "image") imageCost(node, box, acc);
     if (node.name === "use") {
       const id = hrefRef(node);
-      if (id) ref(id, s, 1, acc, d);
+      if (id) ref(id, s, 1, acc, d, stroke);
     }
-    for (const child of node.children) walk(child, s, acc, d);
+    for (const child of node.children) walk(child, s, acc, d, stroke);
   }
 
-  function shapeCost(node: SvgNode, p: PathStats, s: number, box: number, acc: Totals, d: number) {
-    const stroked = !["none", undefined].includes(property(node, "stroke")?.trim());
+  function shapeCost(
+    node: SvgNode,
+    p: PathStats,
+    s: number,
+    box: number,
+    acc: Totals,
+    d: number,
+    stroke: Stroke,
+  ) {
+    const stroked = stroke.on;
     const filled = property(node, "fill")?.trim() !== "none";
     const paints = (filled ? 1 : 0) + (stroked ? 1 : 0);
     acc.shapes += box * FILL_NS * paints;
@@ -168,8 +200,8 @@ export function estimateSvgCost(
       const value = property(node, `marker-${side}`);
       return value === undefined ? every : urlRefs(value);
     };
-    for (const id of [...marker("start"), ...marker("end")]) ref(id, s, 1, acc, d);
-    for (const id of marker("mid")) ref(id, s, Math.max(0, p.points - 2), acc, d);
+    for (const id of [...marker("start"), ...marker("end")]) ref(id, s, 1, acc, d, stroke);
+    for (const id of marker("mid")) ref(id, s, Math.max(0, p.points - 2), acc, d, stroke);
   }
 
   function imageCost(node: SvgNode, box: number, acc: Totals) {
@@ -205,26 +237,30 @@ export function estimateSvgCost(
       acc.filters += region * primitiveNs(p, unit);
       if (p.name === "feimage") {
         const id = hrefRef(p);
-        if (id) ref(id, s, 1, acc, d + 1);
+        if (id) ref(id, s, 1, acc, d + 1, NO_STROKE);
       }
     }
     acc.layers += region * LAYER_NS;
     acc.filterPeak = Math.max(acc.filterPeak, primitives + 2);
   }
 
-  /** Adds `times` copies of what the element `id` draws (once per scale, memoised). */
-  function ref(id: string, s: number, times: number, acc: Totals, depth: number) {
+  /**
+   * Adds `times` copies of what the element `id` draws with the stroke it inherits there (once
+   * per scale and stroke, memoised).
+   */
+  function ref(id: string, s: number, times: number, acc: Totals, depth: number, stroke: Stroke) {
     const target = ids.get(id);
     // A reference to itself (directly or not) is dropped by the renderer.
     if (!target || open.has(id) || times === 0) return;
-    const key = `${id}|${Math.round(Math.log2(s) * 4)}`;
+    const width = stroke.on ? Math.round(Math.log2(1 + stroke.width) * 4) : -1;
+    const key = `${id}|${Math.round(Math.log2(s) * 4)}|${width}`;
     let t = memo.get(key);
     if (!t) {
       t = zero();
       open.add(id);
       if (REFERENCED_ONLY.has(target.name)) {
-        for (const child of target.children) walk(child, s, t, 0);
-      } else walk(target, s, t, 0);
+        for (const child of target.children) walk(child, s, t, 0, stroke);
+      } else walk(target, s, t, 0, stroke);
       open.delete(id);
       memo.set(key, t);
     }
@@ -238,7 +274,7 @@ export function estimateSvgCost(
 
   const scale = Math.sqrt(area / Math.max(1e-9, user.width * user.height));
   const acc = zero();
-  walk(root, scale, acc, 0);
+  walk(root, scale, acc, 0, NO_STROKE);
   const parts = Object.fromEntries(PARTS.map((p) => [p, acc[p] / 1e6])) as Record<
     CostPart,
     number
@@ -259,6 +295,16 @@ export function estimateSvgCost(
 }
 
 const PARTS: CostPart[] = ["shapes", "paths", "layers", "filters", "images"];
+
+/** The stroke paint in effect: whether there is one, and its width in user units. */
+type Stroke = { on: boolean; width: number };
+const NO_STROKE: Stroke = { on: false, width: 1 };
+
+function strokedBox(box: Box | null, stroke: Stroke): Box | null {
+  if (!box || !stroke.on) return box;
+  const half = stroke.width / 2;
+  return { x0: box.x0 - half, y0: box.y0 - half, x1: box.x1 + half, y1: box.y1 + half };
+}
 
 function index(node: SvgNode, ids: Map<string, SvgNode>) {
   const id = node.attrs.id;
