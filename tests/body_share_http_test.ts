@@ -73,3 +73,52 @@ Deno.test("an account's uploads draw on one share whichever key or session sends
   assert.equal(a, b);
   assert.notEqual(a, callerKey({ kind: "anonymous", client: "acc1" }));
 });
+
+/** The encoded bytes of a form, sent as a stream without a Content-Length (chunked). */
+async function chunked(form: FormData) {
+  const req = new Request("http://x/", { method: "POST", body: form });
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      for (let o = 0; o < bytes.length; o += 64 * 1024) c.enqueue(bytes.slice(o, o + 64 * 1024));
+      c.close();
+    },
+  });
+  return { body, type: req.headers.get("content-type")! };
+}
+
+Deno.test("a trickling body without Content-Length reserves a fair share of the read buffer, not all of it", async () => {
+  await withApp(async (t) => {
+    const order: string[] = [];
+    // Chunked, so its size is unknown: before, it reserved its caller's whole limit (here the
+    // whole 8 MB buffer) and every declared upload waited until it was cut.
+    const slow = trickleFrom(t, "203.0.113.7").then(async (res) => {
+      order.push(`slow ${res.status}`);
+      await res.body?.cancel();
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const res = await t.app.request("/v1/upload", {
+      method: "POST",
+      body: uploadForm(await fixture("rocket.jpg"), "rocket.jpg"),
+      headers: { "x-forwarded-for": "198.51.100.9" },
+    });
+    order.push(`legit ${res.status}`);
+    assert.equal(res.status, 201, await res.text());
+    await slow;
+    assert.deepEqual(order, ["legit 201", "slow 408"]);
+    // A chunked upload larger than its share still grows into the free buffer and is stored.
+    const { body, type } = await chunked(uploadForm(await fixture("large.jpg"), "large.jpg"));
+    const big = await t.app.request("/v1/upload", {
+      method: "POST",
+      body,
+      duplex: "half",
+      headers: { "content-type": type, "x-forwarded-for": "198.51.100.10" },
+    } as RequestInit);
+    assert.equal(big.status, 201, await big.text());
+  }, {
+    TRUST_PROXY: "1",
+    INGEST_READ_CONCURRENCY: "4",
+    INGEST_READ_BUFFER_MB: "8",
+    UPLOAD_RATE_WINDOW_MS: "3000",
+  });
+});

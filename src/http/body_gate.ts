@@ -83,18 +83,33 @@ export function bodyGate(
   };
 
   async function admitted(c: Context, next: () => Promise<void>, declared: number) {
-    if (inFlight >= opts.maxInFlight) throw busy();
+    // Checked here rather than caught from readers.run, whose refusal speaks of transforms.
+    const full = readers.running >= opts.readConcurrency && readers.waiting >= opts.queue;
+    if (full || inFlight >= opts.maxInFlight) throw busy();
     inFlight++;
     try {
       await readers.run(async () => {
         const cap = capOf(c);
         // Reserved before the first byte is read: the wait happens with the body in the socket.
-        const reserved = await buffer.take(declared >= 0 ? Math.min(declared, cap) : cap);
+        // A body of unknown length reserves a fair share and grows only into what is free, so
+        // one chunked body cannot hold the whole budget while it trickles.
+        const fair = Math.ceil(opts.readBufferBytes / opts.readConcurrency);
+        let reserved = await buffer.take(
+          declared >= 0 ? Math.min(declared, cap) : Math.min(fair, cap),
+        );
+        const mayHold = (bytes: number) => {
+          if (bytes <= reserved || declared >= 0) return null;
+          const more = Math.min(Math.max(bytes - reserved, GROW_BYTES), cap - reserved);
+          if (!buffer.tryTake(more)) return unknownLengthBusy();
+          reserved += more;
+          return null;
+        };
         try {
           const body = await readBody(c.req.raw.body!, {
             cap,
             timeoutMs: opts.bodyTimeoutMs,
             rate: opts.rate,
+            mayHold,
           });
           c.req.raw = new Request(c.req.raw, {
             body: replayBody(body),
@@ -105,14 +120,22 @@ export function bodyGate(
           buffer.give(reserved);
         }
       });
-    } catch (err) {
-      if (err instanceof AppError && err.code === "overloaded") throw busy();
-      throw err;
     } finally {
       inFlight--;
     }
   }
 }
+
+/** A body of unknown length grows its reservation by at least this much at a time. */
+const GROW_BYTES = 1024 * 1024;
+
+const unknownLengthBusy = () =>
+  new AppError(
+    "overloaded",
+    "The server is holding many upload bodies, and this one came without a Content-Length, " +
+      "so no room could be kept for it. It was not stored.",
+    { type: "retry", seconds: 2 },
+  );
 
 const busy = () =>
   new AppError(
@@ -173,6 +196,13 @@ class ByteBudget {
     }
     await new Promise<void>((go) => this.#waiting.push({ bytes: n, go }));
     return n;
+  }
+
+  /** Takes `bytes` now if they are free, waiting for nothing (a body already being read). */
+  tryTake(bytes: number): boolean {
+    if (bytes > this.#free) return false;
+    this.#free -= bytes;
+    return true;
   }
 
   give(bytes: number) {
