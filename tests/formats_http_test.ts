@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import exifr from "exifr";
 import { readGifHeader } from "../src/imaging/gif_header.ts";
 import { fixture, FIXTURES } from "./support/test_app.ts";
-import { pngHeaderOnly } from "./support/images.ts";
+import { pngHeaderOnly, rotatedRocket } from "./support/images.ts";
 import { expectError, postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { avif, bmpFromBmpTs, gradient, icoDib, icoFile, png, webp } from "./support/formats.ts";
 
@@ -95,19 +95,7 @@ Deno.test("generated WebP, AVIF, BMP and ICO upload with their stored extension 
 });
 
 Deno.test("a JPEG with EXIF orientation 6 reports its displayed size, 427×640", async () => {
-  const rocket = await fixture("rocket.jpg");
-  const tiff = new Uint8Array(26);
-  const v = new DataView(tiff.buffer);
-  tiff.set([0x4d, 0x4d]);
-  v.setUint16(2, 42);
-  v.setUint32(4, 8);
-  v.setUint16(8, 1);
-  v.setUint16(10, 0x0112);
-  v.setUint16(12, 3);
-  v.setUint32(14, 1);
-  v.setUint16(18, 6);
-  const app1 = join(new Uint8Array([0xff, 0xe1, 0, 34]), enc.encode("Exif\0\0"), tiff);
-  const rotated = join(rocket.subarray(0, 2), app1, rocket.subarray(2));
+  const rotated = await rotatedRocket();
   await withApp(async (t) => {
     const img = await uploadOk(t, rotated, "rotated.jpg");
     assert.deepEqual([img.extension, img.width, img.height], ["jpg", 427, 640]);

@@ -7,6 +7,7 @@ import { toUnixSeconds } from "../src/clock.ts";
 import { eventTypes } from "./support/accounts.ts";
 import { type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { assertReplayClean } from "./support/isolates.ts";
+import { rotatedRocket } from "./support/images.ts";
 import { fixture, testApp } from "./support/test_app.ts";
 
 type WithPlaceholders = ImageJson & {
@@ -79,28 +80,6 @@ Deno.test("an upload's image object has a thumbhash of its aspect, its dominant 
     await assertReplayClean(t);
   });
 });
-
-/** rocket.jpg (640×427) with an Exif block saying orientation 6: displayed 427×640. */
-async function rotatedRocket(): Promise<Uint8Array> {
-  const rocket = await fixture("rocket.jpg");
-  const tiff = new Uint8Array(26);
-  const v = new DataView(tiff.buffer);
-  tiff.set([0x4d, 0x4d]);
-  v.setUint16(2, 42);
-  v.setUint32(4, 8);
-  v.setUint16(8, 1);
-  v.setUint16(10, 0x0112);
-  v.setUint16(12, 3);
-  v.setUint32(14, 1);
-  v.setUint16(18, 6);
-  const head = new Uint8Array([0xff, 0xe1, 0, 34, ...new TextEncoder().encode("Exif\0\0")]);
-  const out = new Uint8Array(rocket.length + head.length + tiff.length);
-  out.set(rocket.subarray(0, 2));
-  out.set(head, 2);
-  out.set(tiff, 2 + head.length);
-  out.set(rocket.subarray(2), 2 + head.length + tiff.length);
-  return out;
-}
 
 Deno.test("the thumbhash has the displayed aspect of a JPEG turned by its EXIF orientation", async () => {
   await withApp(async (t) => {
