@@ -66,3 +66,22 @@ Deno.test("PUBLIC_URL's host with its default port, or first in a proxy's X-Forw
     }
   }, { PUBLIC_URL: "https://img.example.com", TRUST_PROXY: "1" });
 });
+
+Deno.test("behind a proxy that rewrites Host, without TRUST_PROXY, a page asked for at PUBLIC_URL is not sent to itself", async () => {
+  await withApp(async (t) => {
+    const res = await t.app.request("/auth/login", {
+      headers: { ...NAV, host: "app:8000", "x-forwarded-host": "img.test" },
+    });
+    await drain(res);
+    assert.equal(res.status, 200);
+    // Without that header the other host is still redirected; the header cannot cause one.
+    const other = await t.app.request("/auth/login", { headers: { ...NAV, host: "app:8000" } });
+    await drain(other);
+    assert.equal(other.status, 302);
+    const spoofed = await t.app.request("/auth/login", {
+      headers: { ...NAV, host: "img.test", "x-forwarded-host": "evil.test" },
+    });
+    await drain(spoofed);
+    assert.equal(spoofed.status, 200);
+  });
+});
