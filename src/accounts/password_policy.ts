@@ -17,7 +17,9 @@ const commonPasswords = () =>
 export type PasswordProblem = { message: string; hint: string };
 
 /** Why a new password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string, email = ""): PasswordProblem | null {
+export function passwordProblem(typed: string, email = ""): PasswordProblem | null {
+  // Judged as it is hashed (src/accounts/passwords.ts): "e" + a combining accent is one character.
+  const password = typed.normalize("NFKC");
   const length = [...password].length;
   if (length < PASSWORD_MIN) {
     return {
