@@ -11,11 +11,15 @@ const FORM_OVERHEAD_BYTES = 256 * 1024;
 /** Before the first rate window: connection set-up and a client's slow first write. */
 const RATE_GRACE_MS = 1_000;
 
+/** Uploads one caller may have read at once: a quarter of the reading places. */
+export const perCallerShare = (config: Config) =>
+  Math.max(1, Math.floor(config.ingest.readConcurrency / 4));
+
 export const bodyGateOptions = (config: Config): BodyGateOptions => ({
   readConcurrency: config.ingest.readConcurrency,
   readBufferBytes: config.ingest.readBufferBytes,
   queue: config.ingest.queue,
-  perCaller: Math.max(1, Math.floor(config.ingest.readConcurrency / 4)),
+  perCaller: perCallerShare(config),
   maxInFlight: config.ingest.concurrency + config.ingest.queue,
   bodyTimeoutMs: config.ingest.bodyTimeoutMs,
   rate: {
