@@ -134,9 +134,15 @@ function reserveAuthAttempt(c: Context<AppEnv>, deps: AppDeps) {
   return deps.rateLimiter.reserve("login", c.get("caller").client, window, deps.clock.now());
 }
 
-function tooMany(c: Context<AppEnv>, mode: "login" | "register", email: string, wait: number) {
+function tooMany(
+  c: Context<AppEnv>,
+  mode: "login" | "register",
+  email: string,
+  wait: number,
+  what = "Too many failed attempts.",
+) {
   c.header("Retry-After", String(wait));
-  const error = `Too many failed attempts. Try again in ${Math.ceil(wait / 60)} minutes.`;
+  const error = `${what} Try again in ${Math.ceil(wait / 60)} minutes.`;
   return c.html(page(<AuthForm mode={mode} email={email} error={error} />), 429);
 }
 
@@ -178,8 +184,21 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     // fast as they can ask, which addresses have accounts.
     const attempt = await reserveAuthAttempt(c, deps);
     if (!attempt.ok) return tooMany(c, "register", form.email, attempt.wait);
+    const signup = await deps.rateLimiter.reserve(
+      "signup",
+      c.get("caller").client,
+      [{ seconds: 3600, limit: deps.config.rateLimits.signupsPerHour }],
+      deps.clock.now(),
+    );
+    if (!signup.ok) {
+      await attempt.refund();
+      const what = "Too many accounts were created from this network in the last hour.";
+      return tooMany(c, "register", form.email, signup.wait, what);
+    }
+    let created = false;
     try {
       const accountId = await deps.accounts.register(parsed.data!.email, parsed.data!.password);
+      created = true;
       await attempt.refund();
       startSession(c, deps, await deps.sessions.create(accountId));
       return c.redirect("/keys?welcome=1", 303);
@@ -200,6 +219,9 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         );
       }
       throw err;
+    } finally {
+      // Only an account made counts against the hourly sign-ups.
+      if (!created) await signup.refund();
     }
   });
 

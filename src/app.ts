@@ -22,9 +22,10 @@ import { pageCspMiddleware } from "./http/page_csp.ts";
 import { uploaderRoutes } from "../routes/uploaders.ts";
 import { webhookRoutes } from "../routes/webhooks.ts";
 import { AppError } from "./http/app_error.ts";
-import { callerMiddleware } from "./http/caller.ts";
+import { callerKey, callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
 import { bodyCap, bodyGate, bodyGateOptions } from "./http/body_gate.ts";
+import { defaultBodyLimit } from "./http/body_limit.ts";
 import { ingestGate } from "./http/ingest_gate.ts";
 import { notFound, onError } from "./http/error_handler.ts";
 import { mcpRoutes } from "./mcp/mcp_routes.ts";
@@ -90,13 +91,19 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     }),
   );
   app.use(callerMiddleware(deps));
+  // Every body is capped while it streams in; upload, import and MCP set their own caps.
+  app.use(defaultBodyLimit());
   app.onError(onError);
   app.notFound(notFound);
   app.use("/v1/*", quotaHeaders(deps));
   app.use("/v1/upload", anonIngestLimit(deps));
   app.use("/v1/import", anonIngestLimit(deps));
   // Bodies are read first (slow ones cut), then an ingest slot is taken for decoding only.
-  const reader = bodyGate(bodyGateOptions(deps.config), (c) => bodyCap(deps, c.get("caller")));
+  const reader = bodyGate(
+    bodyGateOptions(deps.config),
+    (c) => bodyCap(deps, c.get("caller")),
+    (c) => callerKey(c.get("caller")),
+  );
   app.use("/v1/upload", reader);
   app.use("/v1/import", reader);
   const gate = ingestGate(deps.config.ingest);

@@ -101,6 +101,7 @@ const EnvSchema = z.object({
   ANON_UPLOADS_PER_HOUR: int(1).default(20),
   ANON_UPLOADS_PER_DAY: int(1).default(100),
   LOGIN_FAILURES_PER_15_MIN: int(1).default(10),
+  SIGNUPS_PER_HOUR: int(1).default(10),
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   PUBLIC_URL_REDIRECT: z.enum(["0", "1"]).default("1"),
   PLAN_FREE_UPLOADS: int(0).optional(),
@@ -152,7 +153,13 @@ export type Config = {
     svgMaxBytes: number;
   };
   actorIdleMs: number;
-  rateLimits: { anonPerHour: number; anonPerDay: number; loginFailuresPer15Min: number };
+  rateLimits: {
+    anonPerHour: number;
+    anonPerDay: number;
+    loginFailuresPer15Min: number;
+    /** Accounts created per client IP per hour: free accounts are not to be farmed. */
+    signupsPerHour: number;
+  };
   /** Take the client IP from the first X-Forwarded-For hop (only behind a trusted proxy). */
   trustProxy: boolean;
   /** Send browsers that open a page at another host to PUBLIC_URL (src/http/canonical_host.ts). */
@@ -278,6 +285,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       anonPerHour: e.ANON_UPLOADS_PER_HOUR,
       anonPerDay: e.ANON_UPLOADS_PER_DAY,
       loginFailuresPer15Min: e.LOGIN_FAILURES_PER_15_MIN,
+      signupsPerHour: e.SIGNUPS_PER_HOUR,
     },
     trustProxy: e.TRUST_PROXY === "1",
     publicUrlRedirect: e.PUBLIC_URL_REDIRECT === "1",

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import exifr from "exifr";
 import { readGifHeader } from "../src/imaging/gif_header.ts";
-import { fixture, FIXTURES, rotatedRocket } from "./support/test_app.ts";
-import { pngHeaderOnly } from "./support/images.ts";
+import { fixture, FIXTURES } from "./support/test_app.ts";
+import { pngHeaderOnly, rotatedRocket } from "./support/images.ts";
 import { expectError, postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { avif, bmpFromBmpTs, gradient, icoDib, icoFile, png, webp } from "./support/formats.ts";
 

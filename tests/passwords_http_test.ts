@@ -73,3 +73,15 @@ Deno.test("registering a taken address says it is registered, links to login, an
     assert.match(login, /value="taken@example.test"/);
   }, { LOGIN_FAILURES_PER_15_MIN: "2" });
 });
+
+Deno.test("register refuses ten spaces and other long patterns with 422 and the rule", async () => {
+  await withApp(async (t) => {
+    for (const password of [" ".repeat(10), "1111111111", "qwertyqwerty", "0987654321"]) {
+      const res = await postForm(t, "/auth/register", { email: "pat@x.test", password });
+      const html = await res.text();
+      assert.equal(res.status, 422, JSON.stringify(password));
+      assert.match(html, /pattern/);
+      assert.equal(sessionCookieOf(res), null);
+    }
+  });
+});

@@ -7,7 +7,8 @@ import { toUnixSeconds } from "../src/clock.ts";
 import { eventTypes } from "./support/accounts.ts";
 import { type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { assertReplayClean } from "./support/isolates.ts";
-import { fixture, rotatedRocket, testApp } from "./support/test_app.ts";
+import { rotatedRocket } from "./support/images.ts";
+import { fixture, testApp } from "./support/test_app.ts";
 
 type WithPlaceholders = ImageJson & {
   thumbhash: string;

@@ -43,3 +43,45 @@ Deno.test("behind a proxy, X-Forwarded-Host counts with TRUST_PROXY=1; PUBLIC_UR
     assert.equal(res.status, 200);
   }, { PUBLIC_URL_REDIRECT: "0" });
 });
+
+Deno.test("PUBLIC_URL's host with its default port, or first in a proxy's X-Forwarded-Host list, is not redirected to itself", async () => {
+  await withApp(async (t) => {
+    for (
+      const headers of [
+        { host: "img.example.com:443" } as Record<string, string>,
+        { host: "IMG.example.com" },
+        { host: "app:8000", "x-forwarded-host": "img.example.com, app:8000" },
+      ]
+    ) {
+      const res = await t.app.request("/", { headers: { ...NAV, ...headers } });
+      await drain(res);
+      assert.equal(res.status, 200, JSON.stringify(headers));
+    }
+    // Another host, a trailing dot (its own cookies) included, is still sent to PUBLIC_URL.
+    for (const host of ["img.example.com.", "img.example.com:8443", "evil.test"]) {
+      const res = await t.app.request("/auth/login", { headers: { ...NAV, host } });
+      await drain(res);
+      assert.equal(res.status, 302, host);
+      assert.equal(res.headers.get("location"), "https://img.example.com/auth/login");
+    }
+  }, { PUBLIC_URL: "https://img.example.com", TRUST_PROXY: "1" });
+});
+
+Deno.test("behind a proxy that rewrites Host, without TRUST_PROXY, a page asked for at PUBLIC_URL is not sent to itself", async () => {
+  await withApp(async (t) => {
+    const res = await t.app.request("/auth/login", {
+      headers: { ...NAV, host: "app:8000", "x-forwarded-host": "img.test" },
+    });
+    await drain(res);
+    assert.equal(res.status, 200);
+    // Without that header the other host is still redirected; the header cannot cause one.
+    const other = await t.app.request("/auth/login", { headers: { ...NAV, host: "app:8000" } });
+    await drain(other);
+    assert.equal(other.status, 302);
+    const spoofed = await t.app.request("/auth/login", {
+      headers: { ...NAV, host: "img.test", "x-forwarded-host": "evil.test" },
+    });
+    await drain(spoofed);
+    assert.equal(spoofed.status, 200);
+  });
+});

@@ -157,3 +157,24 @@ Deno.test("resisted: login failures are limited per client; X-Forwarded-For is i
     assert.equal(a, b, "same message for an unknown address and a wrong password");
   });
 });
+
+Deno.test("accounts created per client are limited per hour; a taken address does not use the allowance", async () => {
+  await withApp(async (t) => {
+    const PW = "a long enough passphrase";
+    await register(t, "one@x.test", PW);
+    const taken = await postForm(t, "/auth/register", { email: "one@x.test", password: PW });
+    assert.equal(taken.status, 409);
+    await taken.body?.cancel();
+    await register(t, "two@x.test", PW);
+    const third = await postForm(t, "/auth/register", { email: "three@x.test", password: PW });
+    const html = await third.text();
+    assert.equal(third.status, 429, html);
+    assert.match(html, /Too many accounts were created/);
+    assert.ok(Number(third.headers.get("retry-after")) > 0);
+    assert.equal(sessionCookieOf(third), null);
+    // Logging in is not affected.
+    const login = await postForm(t, "/auth/login", { email: "two@x.test", password: PW });
+    assert.equal(login.status, 303);
+    await login.body?.cancel();
+  }, { SIGNUPS_PER_HOUR: "2" });
+});

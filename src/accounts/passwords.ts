@@ -17,11 +17,18 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
   return encodeBase64Url(new Uint8Array(bits));
 }
 
+/**
+ * The same typed password gives the same bytes on every keyboard and system: "é" may arrive as
+ * one code point or as "e" and a combining accent, full-width digits as themselves (NIST SP
+ * 800-63B asks for this normalisation).
+ */
+const normal = (password: string) => password.normalize("NFKC");
+
 /** `pbkdf2-sha256$<iterations>$<salt>$<hash>`: self-describing, so the cost can rise later. */
 export async function hashPassword(password: string): Promise<string> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
   return `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${encodeBase64Url(salt)}$${await derive(
-    password,
+    normal(password),
     salt,
     PBKDF2_ITERATIONS,
   )}`;
@@ -34,5 +41,8 @@ export async function verifyPassword(password: string, stored: string): Promise<
     atob(salt.replaceAll("-", "+").replaceAll("_", "/")),
     (c) => c.charCodeAt(0),
   );
-  return timingSafeEqual(await derive(password, saltBytes, Number(iter)), hash);
+  if (timingSafeEqual(await derive(normal(password), saltBytes, Number(iter)), hash)) return true;
+  // Hashes made before the normalisation were of the password exactly as typed.
+  return normal(password) !== password &&
+    timingSafeEqual(await derive(password, saltBytes, Number(iter)), hash);
 }

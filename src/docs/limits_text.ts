@@ -1,3 +1,5 @@
+import { perCallerShare } from "../http/body_gate.ts";
+import { DEFAULT_BODY_MAX_BYTES } from "../http/body_limit.ts";
 import { CAPTION_MAX, METADATA_MAX_FIELDS, METADATA_VALUE_MAX } from "../../domain/image/events.ts";
 import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from "../../domain/image/retention.ts";
 import type { Config } from "../config.ts";
@@ -32,6 +34,9 @@ export function limitLines(config: Config): string[] {
         "request_timeout (it counts against the anonymous limit).",
       ]
       : []),
+    `Uploads and imports per caller (an account, or a client IP) read at once: ` +
+    `${perCallerShare(config)}, and as many waiting; beyond that 503 overloaded.`,
+    `Other request bodies (forms, JSON): at most ${DEFAULT_BODY_MAX_BYTES / 1024} KiB.`,
     "Retention with an API key: permanent unless ttl is given.",
     `ttl: ${TTL_MIN_SECONDS} seconds to ${days(TTL_MAX_SECONDS)}.`,
     `Image size: at most ${count(l.maxPixels)} pixels.`,

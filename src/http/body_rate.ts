@@ -24,7 +24,13 @@ export type ReadBody = {
  */
 export async function readBody(
   source: ReadableStream<Uint8Array>,
-  opts: { cap: number; timeoutMs: number; rate: BodyRate },
+  opts: {
+    cap: number;
+    timeoutMs: number;
+    rate: BodyRate;
+    /** Asked after each chunk (within the cap) whether this many bytes may be held. */
+    mayHold?: (bytes: number) => AppError | null;
+  },
 ): Promise<ReadBody> {
   const reader = source.getReader();
   const out: ReadBody = { chunks: [], bytes: 0, rest: null };
@@ -66,6 +72,8 @@ export async function readBody(
         out.rest = reader;
         break;
       }
+      const refusal = opts.mayHold?.(out.bytes);
+      if (refusal) throw refusal;
     }
     return out;
   } catch (error) {

@@ -18,6 +18,10 @@ export type Caller =
   | { kind: "anonymous"; client: string }
   | { kind: "account"; accountId: string; client: string; via: "key" | "session" };
 
+/** Whose share a request draws on: an account (all its keys and sessions), else the client. */
+export const callerKey = (caller: Caller): string =>
+  caller.kind === "account" ? `account:${caller.accountId}` : `client:${caller.client}`;
+
 /** The largest upload or import this caller may send. */
 export function maxBytesFor(caller: Caller, config: Config): number {
   return caller.kind === "anonymous" ? config.limits.anonMaxBytes : config.limits.accountMaxBytes;

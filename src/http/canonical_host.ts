@@ -21,10 +21,29 @@ export function canonicalHost(config: Config): MiddlewareHandler {
     ) {
       return await next();
     }
-    const forwarded = config.trustProxy ? c.req.header("x-forwarded-host") : undefined;
-    const host = (forwarded ?? c.req.header("host"))?.toLowerCase();
-    if (!host || host === target.host) return await next();
+    // The first proxy's value is the one the browser sent.
+    const forwarded = hostOf(target.protocol, c.req.header("x-forwarded-host")?.split(",")[0]);
+    const host = hostOf(target.protocol, c.req.header("host"));
+    const seen = config.trustProxy && forwarded ? forwarded : host;
+    // Untrusted, X-Forwarded-Host can still only stop a redirect, never cause one: a proxy that
+    // rewrites Host (TRUST_PROXY unset) would otherwise send every page back to itself, forever.
+    const atTarget = seen === target.host || (!config.trustProxy && forwarded === target.host);
+    if (!seen || atTarget) return await next();
     const url = new URL(c.req.url);
     return c.redirect(`${target.origin}${url.pathname}${url.search}`, 302);
   };
+}
+
+/**
+ * A Host header as URL writes it: lower case, without the scheme's default port, so that
+ * `img.example.com:443` (as some proxies send it) is PUBLIC_URL's own host, not a redirect to
+ * itself. A trailing dot stays a different host: browsers keep its cookies apart.
+ */
+function hostOf(protocol: string, header: string | undefined): string | null {
+  if (!header?.trim()) return null;
+  try {
+    return new URL(`${protocol}//${header.trim()}`).host;
+  } catch {
+    return null;
+  }
 }

@@ -136,3 +136,36 @@ Deno.test("many small basic shapes are judged by their work, not the path-point 
   const cost = checkSvgIngest(svg(pixels, `width="400" height="200"`), MP50);
   assert.ok(cost.elements > 80_000);
 });
+
+Deno.test("a tiny shape with a huge stroke costs the area its stroke paints, inherited or not", () => {
+  // 1,500 dots on a 4000x3000 canvas, each stroked 9,000 wide: every one paints the canvas.
+  const dots = `<circle cx="1" cy="1" r="1"/>`.repeat(1_500);
+  const size = `width="4000" height="3000"`;
+  refused(
+    () =>
+      checkSvgIngest(svg(dots.replaceAll("/>", ` stroke="red" stroke-width="9000"/>`), size), MP50),
+    /shapes/,
+  );
+  refused(
+    () => checkSvgIngest(svg(`<g stroke="red" stroke-width="9000">${dots}</g>`, size), MP50),
+    /shapes/,
+  );
+  const defs = `<defs><circle id="d" r="1"/></defs>`;
+  refused(
+    () =>
+      checkSvgIngest(
+        svg(`${defs}${`<use href="#d" stroke="red" stroke-width="9000"/>`.repeat(1_500)}`, size),
+        MP50,
+      ),
+    /shapes/,
+  );
+  // The same dots with an ordinary stroke, and an icon drawn with a thick inherited stroke, pass.
+  checkSvgIngest(svg(`<g stroke="red" stroke-width="2">${dots}</g>`, size), MP50);
+  checkSvgIngest(
+    svg(
+      `<g fill="none" stroke="#000" stroke-width="2"><path d="M3 12h18M12 3v18"/></g>`,
+      `viewBox="0 0 24 24" width="512" height="512"`,
+    ),
+    MP50,
+  );
+});

@@ -1,7 +1,15 @@
-import { readHeader } from "./header.ts";
-import { length, type PathStats, pathStats, transformScale, viewBox } from "./svg_geometry.ts";
+import { length, type PathStats, transformScale } from "./svg_geometry.ts";
+import {
+  dashCount,
+  embeddedPixels,
+  imageBox,
+  nestedScale,
+  NO_STROKE,
+  shapeStats,
+  type Stroke,
+  strokedBox,
+} from "./svg_shapes.ts";
 import { hrefRef, property, type SvgNode, urlRefs } from "./svg_tree.ts";
-import { readWebpHeader } from "./webp_header.ts";
 
 /**
  * What rendering an SVG is expected to take: the estimated time on one core of the reference
@@ -33,7 +41,6 @@ const PRIMITIVE_NS = 100; // offset, flood, merge, composite, colour matrix, ble
 const LIGHTING_NS = 400;
 const TURBULENCE_NS = 300; // per octave
 const IMAGE_NS = 30; // an embedded raster decoded, per pixel
-const MAX_DASHES = 1_000_000; // tiny-skia stops dashing past this many
 
 // Never drawn where they stand; drawn when something refers to them.
 const REFERENCED_ONLY = new Set([
@@ -91,26 +98,43 @@ export function estimateSvgCost(
   index(root, ids);
   const memo = new Map<string, Totals>();
   const open = new Set<string>();
+  const diagonal = Math.hypot(user.width, user.height) / Math.SQRT2;
 
-  function walk(node: SvgNode, scale: number, acc: Totals, depth: number) {
+  /** The stroke an element paints with: its own, else the one it inherits. */
+  function strokeOf(node: SvgNode, inherited: Stroke): Stroke {
+    const paint = property(node, "stroke")?.trim();
+    const width = length(property(node, "stroke-width"), diagonal);
+    return {
+      on: paint === undefined ? inherited.on : paint !== "none",
+      width: width === null ? inherited.width : Math.abs(width),
+    };
+  }
+
+  function walk(node: SvgNode, scale: number, acc: Totals, depth: number, stroke: Stroke) {
     if (property(node, "display")?.trim() === "none" || REFERENCED_ONLY.has(node.name)) return;
     // Inside its own subtree an element is "open": a <use> back to it is a cycle.
     const id = node.attrs.id;
-    if (id === undefined || open.has(id)) return draw(node, scale, acc, depth);
+    if (id === undefined || open.has(id)) return draw(node, scale, acc, depth, stroke);
     open.add(id);
     try {
-      draw(node, scale, acc, depth);
+      draw(node, scale, acc, depth, stroke);
     } finally {
       open.delete(id);
     }
   }
 
-  function draw(node: SvgNode, scale: number, acc: Totals, depth: number) {
+  function draw(node: SvgNode, scale: number, acc: Totals, depth: number, inherited: Stroke) {
     acc.elements++;
     let s = scale * transformScale(node.attrs.transform);
     if (node.name === "svg" && node !== root) s *= nestedScale(node);
+    const stroke = strokeOf(node, inherited);
     const stats = SHAPES.has(node.name) ? shapeStats(node) : null;
-    const own = node.name === "image" ? imageBox(node) : stats?.box ?? null;
+    // A stroke paints half its width beyond the outline: a dot with a huge stroke fills the canvas.
+    const own = node.name === "image"
+      ? imageBox(node)
+      : stats
+      ? strokedBox(stats.box, stroke)
+      : null;
     const box = own
       ? Math.min(area, Math.max(1, (own.x1 - own.x0) * s) * Math.max(1, (own.y1 - own.y0) * s))
       : area;
@@ -130,29 +154,37 @@ export function estimateSvgCost(
     for (const id of masks) {
       acc.layers += box * LAYER_NS;
       acc.depth = Math.max(acc.depth, d + 1);
-      ref(id, s, 1, acc, d + 1);
+      ref(id, s, 1, acc, d + 1, stroke);
     }
-    for (const id of clips) ref(id, s, 1, acc, d);
+    for (const id of clips) ref(id, s, 1, acc, d, stroke);
     for (const paint of ["fill", "stroke"]) {
       for (const id of urlRefs(property(node, paint))) {
         const target = ids.get(id);
         if (target?.name !== "pattern") continue;
         acc.layers += box * LAYER_NS;
         const ps = s * transformScale(target.attrs.patternTransform);
-        ref(id, ps, 1, acc, d + 1);
+        ref(id, ps, 1, acc, d + 1, stroke);
       }
     }
-    if (stats) shapeCost(node, stats, s, box, acc, d);
+    if (stats) shapeCost(node, stats, s, box, acc, d, stroke);
     if (node.name === "image") imageCost(node, box, acc);
     if (node.name === "use") {
       const id = hrefRef(node);
-      if (id) ref(id, s, 1, acc, d);
+      if (id) ref(id, s, 1, acc, d, stroke);
     }
-    for (const child of node.children) walk(child, s, acc, d);
+    for (const child of node.children) walk(child, s, acc, d, stroke);
   }
 
-  function shapeCost(node: SvgNode, p: PathStats, s: number, box: number, acc: Totals, d: number) {
-    const stroked = !["none", undefined].includes(property(node, "stroke")?.trim());
+  function shapeCost(
+    node: SvgNode,
+    p: PathStats,
+    s: number,
+    box: number,
+    acc: Totals,
+    d: number,
+    stroke: Stroke,
+  ) {
+    const stroked = stroke.on;
     const filled = property(node, "fill")?.trim() !== "none";
     const paints = (filled ? 1 : 0) + (stroked ? 1 : 0);
     acc.shapes += box * FILL_NS * paints;
@@ -168,8 +200,8 @@ export function estimateSvgCost(
       const value = property(node, `marker-${side}`);
       return value === undefined ? every : urlRefs(value);
     };
-    for (const id of [...marker("start"), ...marker("end")]) ref(id, s, 1, acc, d);
-    for (const id of marker("mid")) ref(id, s, Math.max(0, p.points - 2), acc, d);
+    for (const id of [...marker("start"), ...marker("end")]) ref(id, s, 1, acc, d, stroke);
+    for (const id of marker("mid")) ref(id, s, Math.max(0, p.points - 2), acc, d, stroke);
   }
 
   function imageCost(node: SvgNode, box: number, acc: Totals) {
@@ -205,26 +237,30 @@ export function estimateSvgCost(
       acc.filters += region * primitiveNs(p, unit);
       if (p.name === "feimage") {
         const id = hrefRef(p);
-        if (id) ref(id, s, 1, acc, d + 1);
+        if (id) ref(id, s, 1, acc, d + 1, NO_STROKE);
       }
     }
     acc.layers += region * LAYER_NS;
     acc.filterPeak = Math.max(acc.filterPeak, primitives + 2);
   }
 
-  /** Adds `times` copies of what the element `id` draws (once per scale, memoised). */
-  function ref(id: string, s: number, times: number, acc: Totals, depth: number) {
+  /**
+   * Adds `times` copies of what the element `id` draws with the stroke it inherits there (once
+   * per scale and stroke, memoised).
+   */
+  function ref(id: string, s: number, times: number, acc: Totals, depth: number, stroke: Stroke) {
     const target = ids.get(id);
     // A reference to itself (directly or not) is dropped by the renderer.
     if (!target || open.has(id) || times === 0) return;
-    const key = `${id}|${Math.round(Math.log2(s) * 4)}`;
+    const width = stroke.on ? Math.round(Math.log2(1 + stroke.width) * 4) : -1;
+    const key = `${id}|${Math.round(Math.log2(s) * 4)}|${width}`;
     let t = memo.get(key);
     if (!t) {
       t = zero();
       open.add(id);
       if (REFERENCED_ONLY.has(target.name)) {
-        for (const child of target.children) walk(child, s, t, 0);
-      } else walk(target, s, t, 0);
+        for (const child of target.children) walk(child, s, t, 0, stroke);
+      } else walk(target, s, t, 0, stroke);
       open.delete(id);
       memo.set(key, t);
     }
@@ -238,7 +274,7 @@ export function estimateSvgCost(
 
   const scale = Math.sqrt(area / Math.max(1e-9, user.width * user.height));
   const acc = zero();
-  walk(root, scale, acc, 0);
+  walk(root, scale, acc, 0, NO_STROKE);
   const parts = Object.fromEntries(PARTS.map((p) => [p, acc[p] / 1e6])) as Record<
     CostPart,
     number
@@ -292,77 +328,5 @@ function primitiveNs(p: SvgNode, unit: number): number {
       return LIGHTING_NS;
     default:
       return PRIMITIVE_NS;
-  }
-}
-
-function shapeStats(node: SvgNode): PathStats {
-  const a = node.attrs;
-  const n = (v: string | undefined) => Number(length(v, 0) ?? 0) || 0;
-  const boxed = (x0: number, y0: number, x1: number, y1: number, points: number): PathStats => ({
-    points,
-    curves: node.name === "rect" ? 0 : 4,
-    rows: 2 * Math.abs(y1 - y0),
-    length: 2 * (Math.abs(x1 - x0) + Math.abs(y1 - y0)),
-    box: { x0, y0, x1, y1 },
-  });
-  switch (node.name) {
-    case "path":
-      return pathStats(a.d ?? "");
-    case "polyline":
-    case "polygon":
-      return pathStats(`M${a.points ?? ""}`);
-    case "line":
-      return pathStats(`M${n(a.x1)} ${n(a.y1)} L${n(a.x2)} ${n(a.y2)}`);
-    case "rect":
-      return boxed(n(a.x), n(a.y), n(a.x) + n(a.width), n(a.y) + n(a.height), 4);
-    case "circle": {
-      const r = n(a.r);
-      return boxed(n(a.cx) - r, n(a.cy) - r, n(a.cx) + r, n(a.cy) + r, 4);
-    }
-    default: {
-      const rx = n(a.rx), ry = n(a.ry);
-      return boxed(n(a.cx) - rx, n(a.cy) - ry, n(a.cx) + rx, n(a.cy) + ry, 4);
-    }
-  }
-}
-
-function imageBox(node: SvgNode) {
-  const w = length(node.attrs.width, 0), h = length(node.attrs.height, 0);
-  if (w === null || h === null) return null;
-  return { x0: 0, y0: 0, x1: w, y1: h };
-}
-
-/** A nested <svg> maps its viewBox onto its own width and height. */
-function nestedScale(node: SvgNode): number {
-  const vb = viewBox(node.attrs.viewBox);
-  const w = length(node.attrs.width, 0), h = length(node.attrs.height, 0);
-  if (!vb || w === null || h === null) return 1;
-  return Math.sqrt(Math.abs((w * h) / ((vb.x1 - vb.x0) * (vb.y1 - vb.y0)))) || 1;
-}
-
-function dashCount(dasharray: string | undefined, pathLength: number): number {
-  if (!dasharray || dasharray.trim() === "none") return 0;
-  const dashes = dasharray.split(/[\s,]+/).map((v) => length(v, 0) ?? 0);
-  const period = dashes.reduce((sum, v) => sum + Math.abs(v), 0);
-  if (!(period > 0)) return 0;
-  return Math.min(MAX_DASHES, Math.ceil((pathLength / period) * dashes.length));
-}
-
-/** Pixels of a base64 data: raster, from its header; 0 when the renderer could not read it. */
-function embeddedPixels(href: string): number {
-  const m = href.trim().match(/^data:image\/(png|jpeg|gif|webp)[^,]*;base64,/i);
-  if (!m) return 0;
-  try {
-    const text = atob(href.trim().slice(m[0].length).replace(/\s+/g, ""));
-    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
-    const kind = m[1].toLowerCase();
-    if (kind === "webp") {
-      const h = readWebpHeader(bytes);
-      return h.largestFramePixels;
-    }
-    const h = readHeader(bytes, kind as "png" | "jpeg" | "gif");
-    return h.largestFramePixels;
-  } catch {
-    return 0;
   }
 }

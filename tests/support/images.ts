@@ -1,4 +1,5 @@
-/** Synthetic images the fixtures do not cover: headers only, no pixel data. */
+/** Synthetic images the fixtures do not cover: headers only, or a fixture with another header. */
+import { fixture } from "./test_app.ts";
 
 function crc32(bytes: Uint8Array): number {
   let crc = 0xffffffff;
@@ -21,5 +22,27 @@ export function pngHeaderOnly(width: number, height: number): Uint8Array {
   out.set([8, 2, 0, 0, 0], 24); // 8-bit RGB, deflate, no filter, no interlace
   view.setUint32(29, crc32(out.subarray(12, 29)));
   out.set([0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82], 33); // IEND
+  return out;
+}
+
+/** rocket.jpg (640×427) with an Exif block saying orientation 6: displayed 427×640. */
+export async function rotatedRocket(): Promise<Uint8Array> {
+  const rocket = await fixture("rocket.jpg");
+  const tiff = new Uint8Array(26);
+  const v = new DataView(tiff.buffer);
+  tiff.set([0x4d, 0x4d]);
+  v.setUint16(2, 42);
+  v.setUint32(4, 8);
+  v.setUint16(8, 1);
+  v.setUint16(10, 0x0112);
+  v.setUint16(12, 3);
+  v.setUint32(14, 1);
+  v.setUint16(18, 6);
+  const head = new Uint8Array([0xff, 0xe1, 0, 34, ...new TextEncoder().encode("Exif\0\0")]);
+  const out = new Uint8Array(rocket.length + head.length + tiff.length);
+  out.set(rocket.subarray(0, 2));
+  out.set(head, 2);
+  out.set(tiff, 2 + head.length);
+  out.set(rocket.subarray(2), 2 + head.length + tiff.length);
   return out;
 }

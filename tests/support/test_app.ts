@@ -7,28 +7,6 @@ import { buildServices } from "../../src/services.ts";
 export const FIXTURES = new URL("../fixtures/", import.meta.url);
 export const fixture = (name: string) => Deno.readFile(new URL(name, FIXTURES));
 
-/** rocket.jpg (640×427) with an Exif block saying orientation 6: displayed 427×640. */
-export async function rotatedRocket(): Promise<Uint8Array> {
-  const rocket = await fixture("rocket.jpg");
-  const tiff = new Uint8Array(26);
-  const v = new DataView(tiff.buffer);
-  tiff.set([0x4d, 0x4d]);
-  v.setUint16(2, 42);
-  v.setUint32(4, 8);
-  v.setUint16(8, 1);
-  v.setUint16(10, 0x0112);
-  v.setUint16(12, 3);
-  v.setUint32(14, 1);
-  v.setUint16(18, 6);
-  const head = new Uint8Array([0xff, 0xe1, 0, 34, ...new TextEncoder().encode("Exif\0\0")]);
-  const out = new Uint8Array(rocket.length + head.length + tiff.length);
-  out.set(rocket.subarray(0, 2));
-  out.set(head, 2);
-  out.set(tiff, 2 + head.length);
-  out.set(rocket.subarray(2), 2 + head.length + tiff.length);
-  return out;
-}
-
 /**
  * `deno task test:s3` sets TEST_S3_ENDPOINT to an s3rver it started: every app then keeps its
  * bytes there, so the same suites run on both backends. One prefix per test process: apps that
