@@ -13,7 +13,7 @@ import type { VisionClient } from "./vision_client.ts";
  * Part of every cached mask's and face list's key: bumped whenever a model, the router or the
  * feathering changes, so no output is ever composited on a mask of another engine version.
  */
-export const VISION_VERSION = "v1";
+export const VISION_VERSION = "v2";
 
 /** What the vision service needs of an image: its blob and displayed size. */
 export type VisionSource = {
