@@ -134,6 +134,33 @@ Deno.test("a wide gravity=face crop of the portrait contains the face; a centred
   }, ENV);
 });
 
+Deno.test("a square gravity=face crop of the square portrait zooms to the face instead of serving the whole frame", async () => {
+  await withApp(async (t) => {
+    const { key } = await signUp(t);
+    const up = await keyedUpload(t, key, await fixture("portrait.png"), "portrait.png");
+    const { id } = await up.json();
+    const res = await withKey(t, key, `/v1/images/${id}/links`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ w: 200, h: 200, fit: "cover", gravity: "face" }),
+    });
+    const crop = await t.app.request((await res.json()).url.replace("http://img.test", ""));
+    assert.equal(crop.status, 200);
+    const { img } = await pixels(crop);
+    assert.deepEqual([img.width, img.height], [200, 200]);
+    const [inCrop] = await detectFaces(img);
+    const [inSource] = await detectFaces((await pixels(await t.app.request(`/${id}.png`))).img);
+    assert.ok(inCrop && inSource, "a face in both");
+    // The whole 512 px frame resized to 200 would show the face at 200/512 of its height.
+    const zoom = inCrop.height / (inSource.height * 200 / 512);
+    assert.ok(zoom > 1.5, `the face is only ${zoom.toFixed(2)}x the whole frame's`);
+    assert.ok(
+      Math.abs(inCrop.x + inCrop.width / 2 - 100) < 30,
+      `centred: ${JSON.stringify(inCrop)}`,
+    );
+  }, ENV);
+});
+
 Deno.test("gravity=face without a face falls back to auto; without a signature it is refused", async () => {
   await withApp(async (t) => {
     const { key } = await signUp(t);
