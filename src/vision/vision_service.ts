@@ -51,6 +51,18 @@ export class VisionService {
     },
   ) {}
 
+  /**
+   * What an output made on this engine's masks or faces adds to its variant key and ETag: a new
+   * segmenter (SEGMENT_MODEL_PATH) or VISION_VERSION must not serve outputs of the old masks.
+   */
+  outputKey(p: { segment?: unknown; gravity?: { kind: string } }): string {
+    const parts = [
+      p.segment ? `mask:${this.deps.options.strategy}` : "",
+      p.gravity?.kind === "face" ? "faces" : "",
+    ].filter(Boolean);
+    return parts.length ? `|vision=${VISION_VERSION}:${parts.join(":")}` : "";
+  }
+
   /** The foreground mask (8-bit, at its working size) and the method that made it. */
   async mask(src: VisionSource): Promise<{ mask: Mask; method: SegmentMethod }> {
     const key = `mask|${this.deps.options.strategy}|${VISION_VERSION}`;
