@@ -81,3 +81,12 @@ Deno.test("a tiny detection does not pick the subject: rocket.jpg keeps the rock
   }
   assert.ok(kept / all >= 0.8, `${((kept / all) * 100).toFixed(0)} % of the rocket's body kept`);
 });
+
+Deno.test("an image too thin for GrabCut (1x2000, 3000x1, 1x1) is kept whole instead of failing", async () => {
+  for (const [width, height] of [[1, 2000], [3000, 1], [1, 1], [5, 400]]) {
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.set([i % 256, (i * 7) % 256, 90, 255], i * 4);
+    const s = await segmentForeground({ width, height, data });
+    assert.ok(s.mask.data.every((v) => v === 255), `${width}x${height} (${s.method})`);
+  }
+});
