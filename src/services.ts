@@ -60,9 +60,11 @@ export function buildServices(
   const variants = new VariantCache(kv, blobs, queries.isBlobReferenced, clock, {
     maxBytes: config.transforms.cacheBytes,
   });
-  const onImageEnded = async (id: string) => {
+  const onImageEnded = async (id: string, blobHash: string) => {
     queries.forget(id);
     await variants.deleteVariantsOf(id);
+    // Masks and face boxes belong to the blob: they go with the last image that shows it.
+    if (!(await queries.isBlobReferenced(blobHash))) await vision.forget(blobHash);
   };
   const vision = new VisionService({
     blobs,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { decodeSource } from "../src/transform/source_decode.ts";
 import { detectFaces } from "../src/vision/engine.ts";
 import { keyedUpload, signUp, withKey } from "./support/accounts.ts";
-import { type TestApp, uploadOk, withApp } from "./support/http.ts";
+import { postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { fixture } from "./support/test_app.ts";
 
 /** The first job starts the Worker and loads its models (and, under deno test, type-checks it). */
@@ -183,6 +183,37 @@ Deno.test("gravity=face without a face falls back to auto; without a signature i
     const body = await bad.json();
     assert.equal(body.error, "invalid_transform");
     assert.equal(body.action.field, "segment");
+  }, ENV);
+});
+
+Deno.test("deleting the last image of a blob deletes its cached mask; another image of that blob keeps it", async () => {
+  await withApp(async (t) => {
+    const bytes = await fixture("portrait.png");
+    const visionEntries = async () => {
+      let n = 0;
+      for await (const e of t.kv.list({ prefix: ["variant"] })) {
+        if (String(e.key[1]).startsWith("vision:")) n++;
+      }
+      return n;
+    };
+    const a = (await postUpload(t, bytes, "a.png").then((r) => r.json())) as {
+      id: string;
+      delete_url: string;
+    };
+    const b = (await postUpload(t, bytes, "b.png").then((r) => r.json())) as {
+      id: string;
+      delete_url: string;
+    };
+    const res = await t.app.request(`/${a.id}?segment=foreground`);
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    assert.equal(await visionEntries(), 1);
+    const del = (img: { delete_url: string }) =>
+      t.app.request(img.delete_url, { method: "DELETE", headers: { origin: "http://img.test" } });
+    assert.equal((await del(a)).status, 204);
+    assert.equal(await visionEntries(), 1, "b shows the same blob: its mask stays");
+    assert.equal((await del(b)).status, 204);
+    assert.equal(await visionEntries(), 0, "no image shows the blob: its mask is gone");
   }, ENV);
 });
 

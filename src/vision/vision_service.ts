@@ -109,6 +109,11 @@ export class VisionService {
     return this.deps.client.pending;
   }
 
+  /** Deletes the masks and face boxes of a blob no image shows any more. */
+  async forget(blobHash: string): Promise<void> {
+    await this.deps.variants.deleteVariantsOf(owner({ blob: { hash: blobHash } }));
+  }
+
   close() {
     this.deps.client.close();
   }
@@ -149,7 +154,7 @@ export class VisionService {
 }
 
 /** Masks belong to the source blob, not to one image: identical uploads share them. */
-const owner = (src: VisionSource) => `vision:${src.blob.hash}`;
+const owner = (src: { blob: { hash: string } }) => `vision:${src.blob.hash}`;
 
 async function bytesOf(body: ReadableStream<Uint8Array> | Uint8Array): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
