@@ -28,6 +28,24 @@ const corners = (w: number, h: number): [number, number][] => [
 /** The portrait's helmet reaches its bottom-right corner: the other corners and the left edge. */
 const PORTRAIT_BACKGROUND: [number, number][] = [[2, 2], [509, 2], [2, 509], [4, 256], [480, 120]];
 
+/** A keyed upload of a fixture: its id and the owner's key, who may mint signed links. */
+async function ownedUpload(t: TestApp, name: string) {
+  const { key } = await signUp(t);
+  const { id } = await (await keyedUpload(t, key, await fixture(name), name)).json();
+  return { id: id as string, key };
+}
+
+/** POST /v1/images/{id}/links with the owner's key: the signed link's path. */
+async function signedLink(t: TestApp, key: string, id: string, params: Record<string, unknown>) {
+  const res = await withKey(t, key, `/v1/images/${id}/links`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()).url.replace("http://img.test", "") as string;
+}
+
 async function upload(t: TestApp, name: string) {
   return (await uploadOk(t, await fixture(name), name)).id;
 }
@@ -92,18 +110,9 @@ Deno.test("background=white&format=jpg gives white corners; a second format reus
 
 Deno.test("a wide gravity=face crop of the portrait contains the face; a centred one cuts it", async () => {
   await withApp(async (t) => {
-    const { key } = await signUp(t);
-    const up = await keyedUpload(t, key, await fixture("portrait.png"), "portrait.png");
-    const { id } = await up.json();
-    const mint = async (gravity: string) => {
-      const res = await withKey(t, key, `/v1/images/${id}/links`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ w: 600, h: 200, fit: "cover", gravity }),
-      });
-      assert.equal(res.status, 201);
-      return (await res.json()).url.replace("http://img.test", "") as string;
-    };
+    const { id, key } = await ownedUpload(t, "portrait.png");
+    const mint = (gravity: string) =>
+      signedLink(t, key, id, { w: 600, h: 200, fit: "cover", gravity });
     const faceLink = await mint("face");
     assert.match(faceLink, /gravity=face/);
     const res = await t.app.request(faceLink);
@@ -118,11 +127,7 @@ Deno.test("a wide gravity=face crop of the portrait contains the face; a centred
 
     // Another size of the same image reuses the cached face boxes.
     const square = await t.app.request(
-      (await withKey(t, key, `/v1/images/${id}/links`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ w: 150, h: 150, fit: "cover", gravity: "face" }),
-      }).then((r) => r.json())).url.replace("http://img.test", ""),
+      await signedLink(t, key, id, { w: 150, h: 150, fit: "cover", gravity: "face" }),
     );
     assert.equal(square.status, 200);
     await square.body?.cancel();
@@ -136,15 +141,10 @@ Deno.test("a wide gravity=face crop of the portrait contains the face; a centred
 
 Deno.test("a square gravity=face crop of the square portrait zooms to the face instead of serving the whole frame", async () => {
   await withApp(async (t) => {
-    const { key } = await signUp(t);
-    const up = await keyedUpload(t, key, await fixture("portrait.png"), "portrait.png");
-    const { id } = await up.json();
-    const res = await withKey(t, key, `/v1/images/${id}/links`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ w: 200, h: 200, fit: "cover", gravity: "face" }),
-    });
-    const crop = await t.app.request((await res.json()).url.replace("http://img.test", ""));
+    const { id, key } = await ownedUpload(t, "portrait.png");
+    const crop = await t.app.request(
+      await signedLink(t, key, id, { w: 200, h: 200, fit: "cover", gravity: "face" }),
+    );
     assert.equal(crop.status, 200);
     const { img } = await pixels(crop);
     assert.deepEqual([img.width, img.height], [200, 200]);
@@ -163,15 +163,8 @@ Deno.test("a square gravity=face crop of the square portrait zooms to the face i
 
 Deno.test("gravity=face without a face falls back to auto; without a signature it is refused", async () => {
   await withApp(async (t) => {
-    const { key } = await signUp(t);
-    const up = await keyedUpload(t, key, await fixture("rocket.jpg"), "rocket.jpg");
-    const { id } = await up.json();
-    const res = await withKey(t, key, `/v1/images/${id}/links`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ w: 200, h: 200, fit: "crop", gravity: "face" }),
-    });
-    const url = (await res.json()).url.replace("http://img.test", "");
+    const { id, key } = await ownedUpload(t, "rocket.jpg");
+    const url = await signedLink(t, key, id, { w: 200, h: 200, fit: "crop", gravity: "face" });
     const served = await t.app.request(url);
     assert.equal(served.status, 200);
     assert.deepEqual([(await pixels(served)).img.width], [200]);
