@@ -34,9 +34,10 @@ const ROUTE_SCORE = 0.3;
 const ROUTE_AREA = 0.02;
 
 /**
- * The foreground mask of an image. With an operator's ONNX model, that model; otherwise: (8-bit alpha at the working size, long side ≤ SEGMENT_SIDE).
- * Plain border → flood key; a person or an animal → the selfie model; anything else → GrabCut
- * from the detector's box, or from the frame less a margin when nothing is detected.
+ * The foreground mask of an image (8-bit alpha at the working size, long side ≤ SEGMENT_SIDE).
+ * The operator's ONNX model when one is configured and loads; otherwise a plain border → flood
+ * key; a person or an animal → the selfie model; anything else → GrabCut from the detector's
+ * box, or from the frame less a margin when nothing large enough is detected.
  */
 export async function segmentForeground(img: Rgba, model?: OnnxModel): Promise<Segmentation> {
   const small = downscale(img, SEGMENT_SIDE);
