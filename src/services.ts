@@ -63,9 +63,11 @@ export function buildServices(
     maxBytes: config.transforms.cacheBytes,
     memoryBytes: config.transforms.hotCacheBytes,
   });
-  const onImageEnded = async (id: string) => {
+  const onImageEnded = async (id: string, blobHash: string) => {
     queries.forget(id);
     await variants.deleteVariantsOf(id);
+    // Masks and face boxes belong to the blob: they go with the last image that shows it.
+    if (!(await queries.isBlobReferenced(blobHash))) await vision.forget(blobHash);
   };
   const vision = new VisionService({
     blobs,

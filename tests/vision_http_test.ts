@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { decodeSource } from "../src/transform/source_decode.ts";
 import { detectFaces } from "../src/vision/engine.ts";
 import { keyedUpload, signUp, withKey } from "./support/accounts.ts";
-import { type TestApp, uploadOk, withApp } from "./support/http.ts";
+import { postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { fixture } from "./support/test_app.ts";
 
 /** The first job starts the Worker and loads its models (and, under deno test, type-checks it). */
@@ -27,6 +27,24 @@ const corners = (w: number, h: number): [number, number][] => [
 ];
 /** The portrait's helmet reaches its bottom-right corner: the other corners and the left edge. */
 const PORTRAIT_BACKGROUND: [number, number][] = [[2, 2], [509, 2], [2, 509], [4, 256], [480, 120]];
+
+/** A keyed upload of a fixture: its id and the owner's key, who may mint signed links. */
+async function ownedUpload(t: TestApp, name: string) {
+  const { key } = await signUp(t);
+  const { id } = await (await keyedUpload(t, key, await fixture(name), name)).json();
+  return { id: id as string, key };
+}
+
+/** POST /v1/images/{id}/links with the owner's key: the signed link's path. */
+async function signedLink(t: TestApp, key: string, id: string, params: Record<string, unknown>) {
+  const res = await withKey(t, key, `/v1/images/${id}/links`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(params),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()).url.replace("http://img.test", "") as string;
+}
 
 async function upload(t: TestApp, name: string) {
   return (await uploadOk(t, await fixture(name), name)).id;
@@ -92,18 +110,9 @@ Deno.test("background=white&format=jpg gives white corners; a second format reus
 
 Deno.test("a wide gravity=face crop of the portrait contains the face; a centred one cuts it", async () => {
   await withApp(async (t) => {
-    const { key } = await signUp(t);
-    const up = await keyedUpload(t, key, await fixture("portrait.png"), "portrait.png");
-    const { id } = await up.json();
-    const mint = async (gravity: string) => {
-      const res = await withKey(t, key, `/v1/images/${id}/links`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ w: 600, h: 200, fit: "cover", gravity }),
-      });
-      assert.equal(res.status, 201);
-      return (await res.json()).url.replace("http://img.test", "") as string;
-    };
+    const { id, key } = await ownedUpload(t, "portrait.png");
+    const mint = (gravity: string) =>
+      signedLink(t, key, id, { w: 600, h: 200, fit: "cover", gravity });
     const faceLink = await mint("face");
     assert.match(faceLink, /gravity=face/);
     const res = await t.app.request(faceLink);
@@ -118,11 +127,7 @@ Deno.test("a wide gravity=face crop of the portrait contains the face; a centred
 
     // Another size of the same image reuses the cached face boxes.
     const square = await t.app.request(
-      (await withKey(t, key, `/v1/images/${id}/links`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ w: 150, h: 150, fit: "cover", gravity: "face" }),
-      }).then((r) => r.json())).url.replace("http://img.test", ""),
+      await signedLink(t, key, id, { w: 150, h: 150, fit: "cover", gravity: "face" }),
     );
     assert.equal(square.status, 200);
     await square.body?.cancel();
@@ -134,17 +139,32 @@ Deno.test("a wide gravity=face crop of the portrait contains the face; a centred
   }, ENV);
 });
 
+Deno.test("a square gravity=face crop of the square portrait zooms to the face instead of serving the whole frame", async () => {
+  await withApp(async (t) => {
+    const { id, key } = await ownedUpload(t, "portrait.png");
+    const crop = await t.app.request(
+      await signedLink(t, key, id, { w: 200, h: 200, fit: "cover", gravity: "face" }),
+    );
+    assert.equal(crop.status, 200);
+    const { img } = await pixels(crop);
+    assert.deepEqual([img.width, img.height], [200, 200]);
+    const [inCrop] = await detectFaces(img);
+    const [inSource] = await detectFaces((await pixels(await t.app.request(`/${id}.png`))).img);
+    assert.ok(inCrop && inSource, "a face in both");
+    // The whole 512 px frame resized to 200 would show the face at 200/512 of its height.
+    const zoom = inCrop.height / (inSource.height * 200 / 512);
+    assert.ok(zoom > 1.5, `the face is only ${zoom.toFixed(2)}x the whole frame's`);
+    assert.ok(
+      Math.abs(inCrop.x + inCrop.width / 2 - 100) < 30,
+      `centred: ${JSON.stringify(inCrop)}`,
+    );
+  }, ENV);
+});
+
 Deno.test("gravity=face without a face falls back to auto; without a signature it is refused", async () => {
   await withApp(async (t) => {
-    const { key } = await signUp(t);
-    const up = await keyedUpload(t, key, await fixture("rocket.jpg"), "rocket.jpg");
-    const { id } = await up.json();
-    const res = await withKey(t, key, `/v1/images/${id}/links`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ w: 200, h: 200, fit: "crop", gravity: "face" }),
-    });
-    const url = (await res.json()).url.replace("http://img.test", "");
+    const { id, key } = await ownedUpload(t, "rocket.jpg");
+    const url = await signedLink(t, key, id, { w: 200, h: 200, fit: "crop", gravity: "face" });
     const served = await t.app.request(url);
     assert.equal(served.status, 200);
     assert.deepEqual([(await pixels(served)).img.width], [200]);
@@ -156,6 +176,37 @@ Deno.test("gravity=face without a face falls back to auto; without a signature i
     const body = await bad.json();
     assert.equal(body.error, "invalid_transform");
     assert.equal(body.action.field, "segment");
+  }, ENV);
+});
+
+Deno.test("deleting the last image of a blob deletes its cached mask; another image of that blob keeps it", async () => {
+  await withApp(async (t) => {
+    const bytes = await fixture("portrait.png");
+    const visionEntries = async () => {
+      let n = 0;
+      for await (const e of t.kv.list({ prefix: ["variant"] })) {
+        if (String(e.key[1]).startsWith("vision:")) n++;
+      }
+      return n;
+    };
+    const a = (await postUpload(t, bytes, "a.png").then((r) => r.json())) as {
+      id: string;
+      delete_url: string;
+    };
+    const b = (await postUpload(t, bytes, "b.png").then((r) => r.json())) as {
+      id: string;
+      delete_url: string;
+    };
+    const res = await t.app.request(`/${a.id}?segment=foreground`);
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    assert.equal(await visionEntries(), 1);
+    const del = (img: { delete_url: string }) =>
+      t.app.request(img.delete_url, { method: "DELETE", headers: { origin: "http://img.test" } });
+    assert.equal((await del(a)).status, 204);
+    assert.equal(await visionEntries(), 1, "b shows the same blob: its mask stays");
+    assert.equal((await del(b)).status, 204);
+    assert.equal(await visionEntries(), 0, "no image shows the blob: its mask is gone");
   }, ENV);
 });
 

@@ -48,3 +48,43 @@ Deno.test("a SEGMENT_MODEL_PATH that does not load falls back to the bundled seg
     await res.body?.cancel();
   }, { SEGMENT_MODEL_PATH: "data/no-such-model.onnx", SEGMENT_DEADLINE_MS: "60000" });
 });
+
+Deno.test("another segmenter (SEGMENT_MODEL_PATH) gives segment outputs a new ETag; other outputs keep theirs", async () => {
+  const etags = async (env: Record<string, string>) => {
+    const tags: (string | null)[] = [];
+    await withApp(async (t) => {
+      const { id } = await uploadOk(t, await png(squares()), "squares.png");
+      for (const q of ["segment=foreground", "rotate=90"]) {
+        const res = await t.app.request(`/${id}?${q}`);
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+        tags.push(res.headers.get("etag"));
+      }
+    }, { SEGMENT_DEADLINE_MS: "60000", ...env });
+    return tags;
+  };
+  const [bundledCut, bundledTurn] = await etags({});
+  const [modelCut, modelTurn] = await etags({ SEGMENT_MODEL_PATH: "data/no-such-model.onnx" });
+  assert.ok(bundledCut && modelCut);
+  assert.notEqual(modelCut, bundledCut, "a cut-out of other masks is another variant");
+  assert.equal(modelTurn, bundledTurn);
+});
+
+Deno.test("a SEGMENT_MODEL_PATH file that is not a model falls back to the bundled segmenters, not a 500", async () => {
+  await Deno.mkdir("data", { recursive: true });
+  const path = await Deno.makeTempFile({ dir: "data", suffix: ".onnx" });
+  try {
+    await Deno.writeFile(path, new TextEncoder().encode("not an onnx model ".repeat(64)));
+    await withApp(async (t) => {
+      const { id } = await uploadOk(t, await png(squares()), "squares.png");
+      for (const q of ["segment=foreground", "segment=foreground&format=webp"]) {
+        const res = await t.app.request(`/${id}?${q}`);
+        assert.equal(res.status, 200, q);
+        assert.equal(res.headers.get("x-segment-method"), "flood");
+        await res.body?.cancel();
+      }
+    }, { SEGMENT_MODEL_PATH: path, SEGMENT_DEADLINE_MS: "60000" });
+  } finally {
+    await Deno.remove(path);
+  }
+});

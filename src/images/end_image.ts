@@ -8,8 +8,8 @@ export type EndImageDeps = {
   queries: ImageQueries;
   runtime: ActorRuntime;
   blobs: BlobStore;
-  /** Removes cached variants of an image that has ended (wired by the transforms). */
-  onImageEnded?: (id: string) => Promise<void>;
+  /** Removes cached variants of an image that has ended, and of its blob when it was the last. */
+  onImageEnded?: (id: string, blobHash: string) => Promise<void>;
 };
 
 const ENDINGS = new Set(["ImageExpired", "ImageDeleted"]);
@@ -41,7 +41,7 @@ export async function endImage(
   const state = res.states[`image-${id}`] as ImageState;
   const ended = res.events.some((e) => ENDINGS.has(e.type));
   if (state.status === "absent" || state.status === "live") return { ended, blobDeleted: false };
-  await deps.onImageEnded?.(id);
+  await deps.onImageEnded?.(id, state.image.blob.hash);
   const blobDeleted = await deps.blobs.delete(
     state.image.blob.hash,
     deps.queries.isBlobReferenced,

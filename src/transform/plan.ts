@@ -94,7 +94,8 @@ function cover(
   const cw = Math.min(W, Math.max(1, Math.round(width / s)));
   const ch = Math.min(H, Math.max(1, Math.round(height / s)));
   const [x, y] = place(W - cw, H - ch, gravity, cw, ch, W, H);
-  const crop = cw === W && ch === H ? null : {
+  // A face crop cuts its window even when the aspects match: the faces decide how much to keep.
+  const crop = cw === W && ch === H && gravity?.kind !== "face" ? null : {
     x,
     y,
     width: cw,

@@ -84,7 +84,7 @@ export class TransformService {
       format = "png";
     }
     const effective = { ...p, format: format === stored ? undefined : format as OutputFormat };
-    const key = canonicalString(effective);
+    const key = canonicalString(effective) + (this.deps.vision?.outputKey(p) ?? "");
     const { width, height } = outputSize(doc.width, doc.height, p);
     const original = format === stored && !touchesPixels(p) &&
       (doc.format !== "jpeg" || p.metadata === "keep");

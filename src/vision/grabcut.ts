@@ -6,6 +6,11 @@ import { downscale } from "./raster.ts";
 /** GrabCut's working size: ~0.3–0.6 s of CPU here; larger buys little. */
 const SIZE = 320;
 const ITERATIONS = 4;
+/**
+ * A side GrabCut needs room on: its rectangle must leave a background border. A thinner image
+ * (a 1×2000 strip, a 1×1 pixel) made OpenCV throw, a 500; it is kept whole instead.
+ */
+const MIN_SIDE = 8;
 
 /** The few OpenCV calls used, typed here rather than through the package's very large types. */
 type Mat = { data: Uint8Array; delete(): void };
@@ -48,6 +53,9 @@ export async function grabCutMask(img: Rgba, box: Box): Promise<Mask> {
   const small = downscale(img, SIZE);
   const s = small.width / img.width;
   const w = small.width, h = small.height;
+  if (w < MIN_SIDE || h < MIN_SIDE) {
+    return { width: w, height: h, data: new Uint8Array(w * h).fill(255) };
+  }
   const x = Math.max(1, Math.floor(box.x * s)), y = Math.max(1, Math.floor(box.y * s));
   const rw = Math.max(2, Math.min(w - 1 - x, Math.ceil(box.width * s)));
   const rh = Math.max(2, Math.min(h - 1 - y, Math.ceil(box.height * s)));

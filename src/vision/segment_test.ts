@@ -64,3 +64,29 @@ Deno.test("face boxes follow flip and rotate; the face window fits the aspect an
   assert.ok(w.x >= 0 && w.y >= 0 && w.x + w.width <= 100 && w.y + w.height <= 200);
   assert.ok(w.x <= box.x && w.x + w.width >= box.x + box.width, "contains the face across");
 });
+
+Deno.test("a tiny detection does not pick the subject: rocket.jpg keeps the rocket, not just the pad", async () => {
+  const s = await segmentForeground(await load("rocket.jpg"));
+  assert.equal(s.method, "grabcut");
+  // The rocket's body in rocket.jpg (640x427), measured by eye on the fixture.
+  const body = { x0: 312, x1: 332, y0: 150, y1: 380 };
+  const m = s.mask;
+  const sx = m.width / 640, sy = m.height / 427;
+  let kept = 0, all = 0;
+  for (let y = Math.round(body.y0 * sy); y < Math.round(body.y1 * sy); y++) {
+    for (let x = Math.round(body.x0 * sx); x < Math.round(body.x1 * sx); x++) {
+      all++;
+      if (m.data[y * m.width + x] > 127) kept++;
+    }
+  }
+  assert.ok(kept / all >= 0.8, `${((kept / all) * 100).toFixed(0)} % of the rocket's body kept`);
+});
+
+Deno.test("an image too thin for GrabCut (1x2000, 3000x1, 1x1) is kept whole instead of failing", async () => {
+  for (const [width, height] of [[1, 2000], [3000, 1], [1, 1], [5, 400]]) {
+    const data = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) data.set([i % 256, (i * 7) % 256, 90, 255], i * 4);
+    const s = await segmentForeground({ width, height, data });
+    assert.ok(s.mask.data.every((v) => v === 255), `${width}x${height} (${s.method})`);
+  }
+});

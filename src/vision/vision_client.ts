@@ -7,6 +7,12 @@ export type VisionClientOptions = {
   /** False runs jobs inline (on this thread): for tools without Workers. */
   worker: boolean;
   retryAfterSeconds: number;
+  /**
+   * How long the Worker may go without answering while jobs wait before it is taken for wedged
+   * (a model or GrabCut stuck on some input): it is then stopped, its jobs answered 503, and a
+   * new one started by the next job. Default 60 s, far above the slowest job measured (~5 s).
+   */
+  stallMs?: number;
 };
 
 type Pending = { resolve: (r: VisionResult) => void; reject: (e: Error) => void };
@@ -21,6 +27,7 @@ export class VisionClient {
   #pending = new Map<number, Pending>();
   #next = 1;
   #inline: Promise<unknown> = Promise.resolve();
+  #watchdog: ReturnType<typeof setTimeout> | undefined;
   /** Jobs run to completion by this client: what "no second inference" is counted by. */
   completed = { segment: 0, faces: 0 };
 
@@ -45,6 +52,7 @@ export class VisionClient {
     if (worker) {
       // The bytes are copied, not transferred: the caller may still be using them.
       worker.postMessage({ id, job });
+      this.#watch();
     } else {
       // Loaded on demand: the models stay out of a process that never segments.
       const run = this.#inline.then(async () => (await import("./engine.ts")).runVisionJob(job));
@@ -56,6 +64,7 @@ export class VisionClient {
 
   /** Stops the Worker; pending jobs fail. */
   close() {
+    clearTimeout(this.#watchdog);
     this.#worker?.terminate();
     this.#worker = null;
     for (const id of [...this.#pending.keys()]) this.#fail(id, new Error("vision closed"));
@@ -69,6 +78,7 @@ export class VisionClient {
         const { id, result, error } = e.data;
         if (result) this.#settle(id, result);
         else this.#fail(id, new Error(error ?? "vision job failed"));
+        this.#watch();
       };
       w.onerror = (e) => {
         e.preventDefault();
@@ -84,6 +94,20 @@ export class VisionClient {
       this.opts.worker = false;
       return null;
     }
+  }
+
+  /** (Re)arms the stall timer while jobs wait on the Worker; every answer resets it. */
+  #watch() {
+    clearTimeout(this.#watchdog);
+    if (this.#pending.size === 0 || !this.#worker) return;
+    const worker = this.#worker;
+    this.#watchdog = setTimeout(() => {
+      if (this.#worker !== worker) return;
+      this.#worker = null;
+      worker.terminate();
+      const busy = visionBusy(this.opts.retryAfterSeconds, "restarted");
+      for (const id of [...this.#pending.keys()]) this.#fail(id, busy);
+    }, this.opts.stallMs ?? 60_000);
   }
 
   #settle(id: number, r: VisionResult) {

@@ -13,7 +13,7 @@ import type { VisionClient } from "./vision_client.ts";
  * Part of every cached mask's and face list's key: bumped whenever a model, the router or the
  * feathering changes, so no output is ever composited on a mask of another engine version.
  */
-export const VISION_VERSION = "v1";
+export const VISION_VERSION = "v2";
 
 /** What the vision service needs of an image: its blob and displayed size. */
 export type VisionSource = {
@@ -50,6 +50,18 @@ export class VisionService {
       options: VisionServiceOptions;
     },
   ) {}
+
+  /**
+   * What an output made on this engine's masks or faces adds to its variant key and ETag: a new
+   * segmenter (SEGMENT_MODEL_PATH) or VISION_VERSION must not serve outputs of the old masks.
+   */
+  outputKey(p: { segment?: unknown; gravity?: { kind: string } }): string {
+    const parts = [
+      p.segment ? `mask:${this.deps.options.strategy}` : "",
+      p.gravity?.kind === "face" ? "faces" : "",
+    ].filter(Boolean);
+    return parts.length ? `|vision=${VISION_VERSION}:${parts.join(":")}` : "";
+  }
 
   /** The foreground mask (8-bit, at its working size) and the method that made it. */
   async mask(src: VisionSource): Promise<{ mask: Mask; method: SegmentMethod }> {
@@ -97,6 +109,11 @@ export class VisionService {
     return this.deps.client.pending;
   }
 
+  /** Deletes the masks and face boxes of a blob no image shows any more. */
+  async forget(blobHash: string): Promise<void> {
+    await this.deps.variants.deleteVariantsOf(owner({ blob: { hash: blobHash } }));
+  }
+
   close() {
     this.deps.client.close();
   }
@@ -137,7 +154,7 @@ export class VisionService {
 }
 
 /** Masks belong to the source blob, not to one image: identical uploads share them. */
-const owner = (src: VisionSource) => `vision:${src.blob.hash}`;
+const owner = (src: { blob: { hash: string } }) => `vision:${src.blob.hash}`;
 
 async function bytesOf(body: ReadableStream<Uint8Array> | Uint8Array): Promise<Uint8Array> {
   if (body instanceof Uint8Array) return body;
