@@ -31,6 +31,10 @@ const DECODE: Record<string, number> = {
   heic: 23,
   bmp: 4,
   ico: 4,
+  // Rasterised by resvg into a premultiplied pixmap, then unpremultiplied: not measured. Filter
+  // layers are bounded on their own by the SVG render budget (svg_budget.ts), which the Worker
+  // checks on the parsed tree; parsing it before admission would put that on the request thread.
+  svg: 16,
 };
 
 /** Peak bytes per output pixel of encoding (the working copies of the pipeline included). */
