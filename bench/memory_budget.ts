@@ -2,8 +2,8 @@
  * Issue 13, item 2: memory is budgeted and given back. The server runs in its own process, as
  * `deno task start` runs it (default IMAGE_MEMORY_MB and IMAGE_WORKER_RECYCLE_MB); its resident
  * set (/proc VmRSS) is sampled throughout. Four 49 MP PNG bombs are uploaded at once while
- * /healthz is polled, two of them are then resized (each decodes all 49 MP), the three SVG bombs
- * are uploaded, and the server is left idle for 20 s.
+ * /healthz is polled, two of them are then served at size=l (each decodes all 49 MP), the three
+ * SVG bombs are uploaded, and the server is left idle for 20 s.
  */
 import { blurBomb, filteredRects, pointPath } from "../tests/support/svg_bombs.ts";
 import { pngBomb } from "../tests/support/images.ts";
@@ -81,14 +81,14 @@ export const memoryBudget: Bench = {
         () =>
           Promise.all(
             ids.slice(0, 2).map(async (id) => {
-              const res = await fetch(`${server.base}/${id}.jpg?w=800`);
+              const res = await fetch(`${server.base}/${id}.jpg?size=l`);
               await res.body?.cancel();
               return String(res.status);
             }),
           ),
       );
       figures.push({
-        name: "  two of them resized to w=800 at once: slowest /healthz",
+        name: "  two of them at size=l (JPEG) at once: slowest /healthz",
         value: resized.slowest,
         unit: "ms",
         note: `answered ${countLabels(resized.value)} in ${(resized.ms / 1000).toFixed(1)} s`,

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { type ErrorJson, postUpload, type TestApp, withApp } from "./support/http.ts";
+import { ConfigError, loadConfig } from "../src/config.ts";
 import { pngBomb } from "./support/images.ts";
 import { fixture } from "./support/test_app.ts";
 
@@ -108,4 +109,16 @@ Deno.test("a Worker left past IMAGE_WORKER_RECYCLE_MB by a job is replaced, and 
     assert.equal(pool.recycled, 1);
     assert.equal(pool.replaced, 0);
   }, { IMAGE_WORKERS: "1", IMAGE_WORKER_RECYCLE_MB: "64" });
+});
+
+Deno.test("IMAGE_MEMORY_MB defaults to 512 and IMAGE_WORKER_RECYCLE_MB to 256, both read from the environment", () => {
+  const defaults = loadConfig({ KV_PATH: ":memory:" }).engine;
+  assert.deepEqual([defaults.memoryBytes, defaults.recycleBytes], [512_000_000, 256_000_000]);
+  const set = loadConfig({
+    KV_PATH: ":memory:",
+    IMAGE_MEMORY_MB: "2048",
+    IMAGE_WORKER_RECYCLE_MB: "100",
+  }).engine;
+  assert.deepEqual([set.memoryBytes, set.recycleBytes], [2_048_000_000, 100_000_000]);
+  assert.throws(() => loadConfig({ KV_PATH: ":memory:", IMAGE_MEMORY_MB: "0" }), ConfigError);
 });
