@@ -10,6 +10,7 @@ import { type ErrorJson, postUpload, type TestApp, withApp } from "./support/htt
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { pngBomb } from "./support/images.ts";
 import { fixture } from "./support/test_app.ts";
+import { encodeBaselineJpeg } from "../src/transform/jpeg_encode.ts";
 
 // Generous: four 49 MP decodes in a row on a shared 2-core machine.
 const HEALTHZ_WITHIN_MS = 2_000;
@@ -121,4 +122,32 @@ Deno.test("IMAGE_MEMORY_MB defaults to 512 and IMAGE_WORKER_RECYCLE_MB to 256, b
   }).engine;
   assert.deepEqual([set.memoryBytes, set.recycleBytes], [2_048_000_000, 100_000_000]);
   assert.throws(() => loadConfig({ KV_PATH: ":memory:", IMAGE_MEMORY_MB: "0" }), ConfigError);
+});
+
+/** A 16 MP baseline JPEG with some detail (a gradient), made by the service's own encoder. */
+function bigJpeg(side = 4000): Uint8Array {
+  const data = new Uint8Array(side * side * 4);
+  for (let i = 0; i < data.length; i += 4) data.set([(i >> 6) & 255, 90, 160, 255], i);
+  return encodeBaselineJpeg({ width: side, height: side, data }, 80);
+}
+
+Deno.test("a large JPEG is validated at 1/8 scale at upload, stored as sent, and a truncated one is still refused", async () => {
+  const jpeg = bigJpeg();
+  await withApp(async (t) => {
+    const pool = t.services.engine.pool!;
+    const res = await postUpload(t, jpeg, "big.jpg");
+    const body = await res.json();
+    assert.equal(res.status, 201, JSON.stringify(body));
+    assert.deepEqual([body.width, body.height], [4000, 4000]);
+    // A full-size decode left this Worker at ~98 MB (16 MP × 4 bytes and the codec's own
+    // buffers); decoded at 1/8 it is left at ~23 MB, heap and codecs included.
+    assert.ok(pool.lastMemoryBytes < 60_000_000, `${pool.lastMemoryBytes} bytes after ingest`);
+    const original = await t.app.request(`/${body.id}.jpg?metadata=keep`);
+    assert.equal(original.status, 200);
+    assert.equal((await original.bytes()).length, jpeg.length);
+    const cut = await postUpload(t, jpeg.slice(0, Math.floor(jpeg.length / 2)), "cut.jpg");
+    const err = await cut.json();
+    assert.equal(cut.status, 422, JSON.stringify(err));
+    assert.equal(err.error, "invalid_image");
+  }, { IMAGE_WORKERS: "1" });
 });
