@@ -68,8 +68,7 @@ export class Engine {
    * before it is admitted.
    */
   ingest(bytes: Uint8Array, opts: IngestOptions): Promise<IngestResult> {
-    const job = { kind: "ingest", bytes, opts } as const;
-    return this.#queue.run("ingest", () => this.#execute(job), undefined, ingestCost(bytes, opts));
+    return this.run({ kind: "ingest", bytes, opts });
   }
 
   /**
@@ -104,8 +103,13 @@ export class Engine {
     );
   }
 
+  /** Any job, admitted with its estimated memory. */
   run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
-    return this.#queue.run(job.kind, () => this.#execute(job));
+    const j = job as Job;
+    const cost = j.kind === "ingest"
+      ? ingestCost(j.bytes, j.opts)
+      : transformCost(j.source, j.params, j.format, j.limits.maxPixels);
+    return this.#queue.run(job.kind, () => this.#execute(job), undefined, cost);
   }
 
   async #execute<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
