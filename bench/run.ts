@@ -5,6 +5,7 @@
  */
 import { appendRate } from "./append_rate.ts";
 import { engine } from "./engine.ts";
+import { memoryBudget } from "./memory_budget.ts";
 import { peakRss } from "./peak_rss.ts";
 import { replayRate } from "./replay_rate.ts";
 import { slowBodies } from "./slow_bodies.ts";
@@ -21,6 +22,7 @@ const ALL: Bench[] = [
   streamOriginal,
   peakRss,
   svgBombs,
+  memoryBudget,
   slowBodies,
   vision,
   engine,

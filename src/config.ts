@@ -130,6 +130,8 @@ const EnvSchema = z.object({
   SEGMENT_MODEL_NORMALIZE: z.enum(["unit", "imagenet", "isnet"]).default("unit"),
   IMAGE_WORKERS: int(0).max(256).optional(),
   IMAGE_JOB_TIMEOUT_MS: int(100).max(600_000).default(60_000),
+  IMAGE_MEMORY_MB: int(16).default(512),
+  IMAGE_WORKER_RECYCLE_MB: int(16).default(256),
   HOT_CACHE_BYTES: int(0).default(64 * MB),
   DENO_DEPLOYMENT_ID: z.string().optional(),
   ...S3_ENV,
@@ -205,6 +207,10 @@ export type Config = {
     workers: number;
     /** A job still running after this fails with 503 and its Worker is replaced. */
     jobTimeoutMs: number;
+    /** Estimated peak memory of the pixel jobs running at once; the rest wait (IMAGE_MEMORY_MB). */
+    memoryBytes: number;
+    /** A Worker past this after a job is replaced (IMAGE_WORKER_RECYCLE_MB). */
+    recycleBytes: number;
   };
   /** Background removal and face detection (src/vision). */
   vision: {
@@ -274,6 +280,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     engine: {
       workers: e.IMAGE_WORKERS ?? Math.max(1, navigator.hardwareConcurrency || 1),
       jobTimeoutMs: e.IMAGE_JOB_TIMEOUT_MS,
+      memoryBytes: e.IMAGE_MEMORY_MB * MB,
+      recycleBytes: e.IMAGE_WORKER_RECYCLE_MB * MB,
     },
     vision: {
       deadlineMs: e.SEGMENT_DEADLINE_MS,

@@ -151,6 +151,8 @@ export function engineOptions(config: Config, workerUrl?: URL) {
     waiting: { transform: config.transforms.queue, ingest: config.ingest.concurrency },
     deadlineMs: config.engine.jobTimeoutMs,
     retryAfterSeconds: 2,
+    memoryBytes: config.engine.memoryBytes,
+    recycleBytes: config.engine.recycleBytes,
     workerUrl,
   };
 }

@@ -1,6 +1,7 @@
 import type { IngestOptions, IngestResult } from "../imaging/mod.ts";
 import type { OutputFormat, TransformParams } from "../transform/params.ts";
 import type { Output, PipelineLimits, PipelineVision, Source } from "../transform/pipeline.ts";
+import { ingestCost, transformCost, type TransformSource } from "./job_cost.ts";
 import { JobQueue } from "./job_queue.ts";
 import type { Job, JobKind, JobOf, JobResults } from "./jobs.ts";
 import { owned } from "./transfer.ts";
@@ -15,6 +16,10 @@ export type EngineOptions = {
   /** Per job, in Workers only: inline work cannot be interrupted. */
   deadlineMs: number;
   retryAfterSeconds: number;
+  /** IMAGE_MEMORY_MB in bytes: the estimated peak memory of the jobs running at once. */
+  memoryBytes?: number;
+  /** A Worker whose heap and wasm memory is past this after a job is replaced (Workers only). */
+  recycleBytes?: number;
   workerUrl?: URL;
 };
 
@@ -34,6 +39,7 @@ export class Engine {
         size: opts.workers,
         deadlineMs: opts.deadlineMs,
         retryAfterSeconds: opts.retryAfterSeconds,
+        recycleBytes: opts.recycleBytes,
         workerUrl: opts.workerUrl,
       })
       : null;
@@ -44,6 +50,7 @@ export class Engine {
       concurrency: opts.workers > 0 ? opts.workers : opts.inlineConcurrency,
       waiting: opts.waiting,
       retryAfterSeconds: opts.retryAfterSeconds,
+      memoryBytes: opts.memoryBytes,
     });
   }
 
@@ -51,9 +58,14 @@ export class Engine {
     return this.#pool;
   }
 
+  get queue(): JobQueue {
+    return this.#queue;
+  }
+
   /**
    * `bytes` is handed over: with Workers its buffer is transferred (detached here) unless it is
-   * a view into a larger one, which is copied first.
+   * a view into a larger one, which is copied first. Its memory is estimated from the headers
+   * before it is admitted.
    */
   ingest(bytes: Uint8Array, opts: IngestOptions): Promise<IngestResult> {
     return this.run({ kind: "ingest", bytes, opts });
@@ -61,7 +73,8 @@ export class Engine {
 
   /**
    * The source's bytes are handed over, as with `ingest`. Given a loader, the source is read
-   * only once the job is admitted to the queue (a refused request reads nothing), while it waits.
+   * only once the job is admitted to the queue (a refused request reads nothing), while it waits;
+   * `stored` (the source's format and size, which a Source carries itself) prices its memory.
    */
   transform(
     source: Source | (() => Promise<Source>),
@@ -69,8 +82,11 @@ export class Engine {
     format: OutputFormat,
     limits: PipelineLimits,
     vision: PipelineVision = {},
+    stored?: TransformSource,
   ): Promise<Output> {
     const load = typeof source === "function" ? source : () => Promise.resolve(source);
+    const known = stored ?? (typeof source === "function" ? undefined : source);
+    const cost = known ? transformCost(known, params, format, limits.maxPixels) : 0;
     return this.#queue.run(
       "transform",
       (s) =>
@@ -83,11 +99,17 @@ export class Engine {
           vision,
         }),
       load,
+      cost,
     );
   }
 
+  /** Any job, admitted with its estimated memory. */
   run<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {
-    return this.#queue.run(job.kind, () => this.#execute(job));
+    const j = job as Job;
+    const cost = j.kind === "ingest"
+      ? ingestCost(j.bytes, j.opts)
+      : transformCost(j.source, j.params, j.format, j.limits.maxPixels);
+    return this.#queue.run(job.kind, () => this.#execute(job), undefined, cost);
   }
 
   async #execute<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]> {

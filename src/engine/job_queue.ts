@@ -8,6 +8,18 @@ export type JobQueueOptions = {
   waiting: Record<JobKind, number>;
   /** What Retry-After tells a refused client. */
   retryAfterSeconds: number;
+  /**
+   * Estimated peak bytes of the jobs running at once (IMAGE_MEMORY_MB); unset is unbounded. A
+   * job that would take the total past it waits; one larger than the whole budget runs alone.
+   */
+  memoryBytes?: number;
+};
+
+type Waiting = {
+  kind: JobKind;
+  cost: number;
+  start: () => void;
+  fail: (e: Error) => void;
 };
 
 const BUSY: Record<JobKind, string> = {
@@ -24,7 +36,8 @@ const BUSY: Record<JobKind, string> = {
  */
 export class JobQueue {
   #running = 0;
-  #waiting: { kind: JobKind; start: () => void; fail: (e: Error) => void }[] = [];
+  #used = 0;
+  #waiting: Waiting[] = [];
   #closed = false;
 
   constructor(private readonly opts: JobQueueOptions) {}
@@ -37,17 +50,24 @@ export class JobQueue {
     return this.#waiting.length;
   }
 
+  /** Estimated bytes held by the running jobs. */
+  get memoryInUse() {
+    return this.#used;
+  }
+
   /**
    * Runs `work` in a slot. `prepare` (reading the job's input, say) starts as soon as the job is
    * admitted, while it waits for its slot, so I/O overlaps the pixel work ahead of it; a refused
-   * job never prepares, so memory stays bounded by the queue.
+   * job never prepares, so memory stays bounded by the queue. `cost` is the job's estimated
+   * peak memory in bytes (src/engine/job_cost.ts), held against the budget while it runs.
    */
   async run<T, P = undefined>(
     kind: JobKind,
     work: (prepared: P) => Promise<T>,
     prepare?: () => Promise<P>,
+    cost = 0,
   ): Promise<T> {
-    const slot = this.#admit(kind); // throws at once when refused: nothing is prepared
+    const slot = this.#admit(kind, Math.max(0, cost)); // throws at once when refused: nothing is prepared
     slot.catch(() => {}); // a close() while preparing is seen below, not as unhandled
     let prepared: P;
     try {
@@ -64,8 +84,13 @@ export class JobQueue {
     }
   }
 
-  /** Refuses at once past the queue; otherwise resolves with the slot's release when it is free. */
-  #admit(kind: JobKind): Promise<() => void> {
+  /**
+   * Refuses at once past the queue; otherwise resolves with the slot's release when a slot is
+   * free and the job's memory fits. Jobs start in order: a large one at the head is not
+   * overtaken by smaller ones behind it, so it runs as soon as enough is given back (alone, if
+   * it is larger than the whole budget).
+   */
+  #admit(kind: JobKind, cost: number): Promise<() => void> {
     if (this.#closed) {
       return Promise.reject(notStarted("shutting down", this.opts.retryAfterSeconds));
     }
@@ -73,20 +98,38 @@ export class JobQueue {
     const release = () => {
       if (released) return;
       released = true;
-      // The slot is handed over to the next job, so #running never dips in between.
-      const next = this.#waiting.shift();
-      if (next) next.start();
-      else this.#running--;
+      this.#running--;
+      this.#used -= cost;
+      this.#pump();
     };
-    if (this.#running < this.opts.concurrency) {
-      this.#running++;
+    if (this.#waiting.length === 0 && this.#fits(cost)) {
+      this.#take(cost);
       return Promise.resolve(release);
     }
     const same = this.#waiting.filter((w) => w.kind === kind).length;
     if (same >= this.opts.waiting[kind]) throw notStarted(BUSY[kind], this.opts.retryAfterSeconds);
     return new Promise<() => void>((start, fail) =>
-      this.#waiting.push({ kind, start: () => start(release), fail })
+      this.#waiting.push({ kind, cost, start: () => start(release), fail })
     );
+  }
+
+  #fits(cost: number): boolean {
+    if (this.#running >= this.opts.concurrency) return false;
+    return this.#running === 0 || this.#used + cost <= (this.opts.memoryBytes ?? Infinity);
+  }
+
+  #take(cost: number) {
+    this.#running++;
+    this.#used += cost;
+  }
+
+  /** Starts waiting jobs, in order, while the head fits. */
+  #pump() {
+    while (this.#waiting.length && this.#fits(this.#waiting[0].cost)) {
+      const next = this.#waiting.shift()!;
+      this.#take(next.cost);
+      next.start();
+    }
   }
 
   /** Takes no more jobs; those waiting are refused. Running ones are left to finish. */

@@ -82,3 +82,80 @@ Deno.test("a job's input is prepared while it waits, and never for a refused job
   assert.equal(await q.run("transform", () => Promise.resolve(7)), 7);
   assert.equal(q.running, 0);
 });
+
+Deno.test("the memory budget holds a job that does not fit until enough is given back", async () => {
+  const q = new JobQueue({
+    concurrency: 3,
+    waiting: { transform: 5, ingest: 5 },
+    retryAfterSeconds: 2,
+    memoryBytes: 100,
+  });
+  const gates = new Map<string, () => void>();
+  const started: string[] = [];
+  const job = (name: string, cost: number) =>
+    q.run(
+      "ingest",
+      () => {
+        started.push(name);
+        return new Promise<string>((resolve) => gates.set(name, () => resolve(name)));
+      },
+      undefined,
+      cost,
+    );
+  const a = job("a", 60);
+  const b = job("b", 60); // 120 > 100: waits although a slot is free
+  const c = job("c", 10); // behind b, in order, though it would fit
+  await tick();
+  assert.deepEqual(started, ["a"]);
+  assert.equal(q.memoryInUse, 60);
+  assert.equal(q.waiting, 2);
+  gates.get("a")!();
+  await tick();
+  assert.deepEqual(started, ["a", "b", "c"]);
+  assert.equal(q.memoryInUse, 70);
+  gates.get("b")!();
+  gates.get("c")!();
+  assert.deepEqual(await Promise.all([a, b, c]), ["a", "b", "c"]);
+  assert.equal(q.memoryInUse, 0);
+});
+
+Deno.test("a job larger than the whole memory budget waits for the others, then runs alone", async () => {
+  const q = new JobQueue({
+    concurrency: 2,
+    waiting: { transform: 5, ingest: 5 },
+    retryAfterSeconds: 2,
+    memoryBytes: 100,
+  });
+  const gates = new Map<string, () => void>();
+  const running = new Set<string>();
+  const alongside: string[][] = [];
+  const job = (kind: "ingest" | "transform", name: string, cost: number) =>
+    q.run(
+      kind,
+      () => {
+        running.add(name);
+        alongside.push([...running].sort());
+        return new Promise<string>((resolve) =>
+          gates.set(name, () => {
+            running.delete(name);
+            resolve(name);
+          })
+        );
+      },
+      undefined,
+      cost,
+    );
+  const small = job("transform", "small", 30);
+  const huge = job("ingest", "huge", 500);
+  const after = job("transform", "after", 30);
+  await tick();
+  assert.deepEqual(alongside, [["small"]]);
+  gates.get("small")!();
+  await tick();
+  assert.deepEqual(alongside, [["small"], ["huge"]]);
+  gates.get("huge")!();
+  await tick();
+  gates.get("after")!();
+  assert.deepEqual(await Promise.all([small, huge, after]), ["small", "huge", "after"]);
+  assert.deepEqual(alongside, [["small"], ["huge"], ["after"]]);
+});

@@ -6,8 +6,8 @@ import { buffersOf } from "./transfer.ts";
 export type ToWorker = { type: "job"; id: number; job: Job } | { type: "warm" };
 /** worker → main */
 export type FromWorker =
-  | { type: "done"; id: number; result: JobResults[keyof JobResults] }
-  | { type: "failed"; id: number; error: EngineErrorData }
+  | { type: "done"; id: number; result: JobResults[keyof JobResults]; memory: number }
+  | { type: "failed"; id: number; error: EngineErrorData; memory: number }
   | { type: "warm" };
 
 type Scope = {
@@ -17,12 +17,14 @@ type Scope = {
 
 /**
  * A Worker's side of the pool: one job at a time (the pool never sends a second before the
- * first answers), results transferred back, errors as plain data. `run` is replaceable so a
- * test worker can add jobs that crash or loop on purpose.
+ * first answers), results transferred back, errors as plain data, each with the Worker's memory
+ * after the job (so the pool can replace a Worker a large job left big). `run` is replaceable
+ * so a test worker can add jobs that crash or loop on purpose.
  */
 export function serveJobs(
   scope: Scope,
   run: (job: Job) => Promise<JobResults[keyof JobResults]> = (job) => runJob(job),
+  memory: () => number = heapBytes,
 ): void {
   scope.onmessage = async (e) => {
     const msg = e.data;
@@ -33,9 +35,10 @@ export function serveJobs(
     }
     let reply: FromWorker;
     try {
-      reply = { type: "done", id: msg.id, result: await run(msg.job) };
+      const result = await run(msg.job);
+      reply = { type: "done", id: msg.id, result, memory: memory() };
     } catch (err) {
-      scope.postMessage({ type: "failed", id: msg.id, error: errorData(err) });
+      scope.postMessage({ type: "failed", id: msg.id, error: errorData(err), memory: memory() });
       return;
     }
     try {
@@ -45,4 +48,9 @@ export function serveJobs(
       scope.postMessage(reply);
     }
   };
+}
+
+function heapBytes(): number {
+  const m = Deno.memoryUsage();
+  return m.heapTotal + m.external;
 }

@@ -8,6 +8,11 @@ export type PoolOptions = {
   /** A job still running after this is stopped: its Worker is terminated and replaced. */
   deadlineMs: number;
   retryAfterSeconds: number;
+  /**
+   * A Worker reporting more memory than this after a job (heap, buffers and wasm memory, which
+   * only ever grows) is terminated and replaced, so a burst of large images is given back.
+   */
+  recycleBytes?: number;
   /** The Worker's module; tests pass one that can crash or loop on purpose. */
   workerUrl?: URL;
 };
@@ -35,6 +40,10 @@ export class WorkerPool {
   #closed = false;
   /** Workers replaced after a crash or a deadline: visible to tests and operators. */
   replaced = 0;
+  /** Workers replaced because a job left them past `recycleBytes`. */
+  recycled = 0;
+  /** The memory the last Worker to finish a job reported (bytes). */
+  lastMemoryBytes = 0;
 
   constructor(private readonly opts: PoolOptions) {}
 
@@ -104,6 +113,9 @@ export class WorkerPool {
       const msg = e.data;
       if (msg.type === "warm") return;
       if (!slot.job || slot.job.id !== msg.id) return;
+      this.lastMemoryBytes = msg.memory;
+      // Replaced before the job settles, so the next job cannot be handed the big Worker.
+      if (msg.memory > (this.opts.recycleBytes ?? Infinity)) this.#recycle(slot);
       if (msg.type === "done") this.#settle(slot, msg.result);
       else this.#settle(slot, null, new EngineError(msg.error));
     };
@@ -129,6 +141,18 @@ export class WorkerPool {
     clearTimeout(job.timer);
     if (error) job.reject(error);
     else job.resolve(value);
+  }
+
+  /** Terminates a Worker left large by its last job; a fresh one takes its place. */
+  #recycle(slot: Slot) {
+    if (slot.dead) return;
+    slot.dead = true;
+    slot.worker.terminate();
+    const i = this.#slots.indexOf(slot);
+    if (i >= 0) this.#slots.splice(i, 1);
+    this.recycled++;
+    // Started lazily by the next job unless the pool is kept warm.
+    if (!this.#closed && this.#warm) this.#post(this.#spawn(), { type: "warm" });
   }
 
   /** Terminates the Worker, fails its job and puts a fresh Worker in its place. */

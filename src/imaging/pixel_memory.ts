@@ -17,6 +17,8 @@
  * | JPEG → WebP, WebP → JPEG, AVIF → JPEG, GIF → GIF | 97, 66, 121, 77 | |
  *
  * The estimate is 0–15% above every measured figure, never below.
+ * JPEG ingest has since been validated at 1/8 scale (inspect.ts: ~40 MB at 49 MP); its factor
+ * stays the full decode's, which a JPEG libjpeg-turbo does not decode cleanly still falls back to.
  * HEIC, BMP and ICO are not measured: HEIC is charged as AVIF (libheif, then a JPEG encode),
  * BMP and ICO as an RGBA copy plus a PNG encode.
  */
@@ -31,6 +33,10 @@ const DECODE: Record<string, number> = {
   heic: 23,
   bmp: 4,
   ico: 4,
+  // Rasterised by resvg into a premultiplied pixmap, then unpremultiplied: not measured. Filter
+  // layers are bounded on their own by the SVG render budget (svg_budget.ts), which the Worker
+  // checks on the parsed tree; parsing it before admission would put that on the request thread.
+  svg: 16,
 };
 
 /** Peak bytes per output pixel of encoding (the working copies of the pipeline included). */

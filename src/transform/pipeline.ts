@@ -118,7 +118,7 @@ const SVG_RASTER_BUDGET = 16;
  * The size to decode at, in stored orientation. A JPEG decoder then scales in the DCT; an SVG
  * is rasterised at it (within SVG_RASTER_BUDGET). Null means full size.
  */
-function decodeTarget(
+export function decodeTarget(
   source: Source,
   plan: GeometryPlan,
   oriented: { width: number; height: number },

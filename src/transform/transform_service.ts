@@ -131,6 +131,7 @@ export class TransformService {
           format,
           { maxPixels: this.deps.limits.maxPixels },
           vision,
+          { format: doc.format, width: doc.width, height: doc.height, frames: doc.frames },
         ));
         return {
           bytes: out.bytes,

@@ -46,3 +46,52 @@ export async function rotatedRocket(): Promise<Uint8Array> {
   out.set(rocket.subarray(2), 2 + head.length + tiff.length);
   return out;
 }
+
+/**
+ * A real single-colour RGB PNG of `width`×`height` (7000×7000 is 49 MP in about 150 KB): a
+ * decompression bomb within MAX_PIXELS. Rows are compressed as they are made, so building it
+ * never holds the raw pixels.
+ */
+export async function pngBomb(
+  width: number,
+  height: number,
+  rgb = [40, 90, 160],
+): Promise<Uint8Array<ArrayBuffer>> {
+  const stride = 1 + width * 3;
+  // Rows go to the compressor a batch at a time: one write per row compresses far worse.
+  const batch = Math.max(1, Math.min(height, Math.floor(4_000_000 / stride)));
+  const rows = new Uint8Array(stride * batch);
+  // Filter "Sub" on every row: the first pixel, then zero differences, compresses best.
+  for (let r = 0; r < batch; r++) rows.set([1, ...rgb], r * stride);
+  const stream = new CompressionStream("deflate");
+  const compressed = new Response(stream.readable).arrayBuffer();
+  const writer = stream.writable.getWriter();
+  for (let y = 0; y < height; y += batch) {
+    await writer.write(rows.subarray(0, stride * Math.min(batch, height - y)));
+  }
+  await writer.close();
+  const idat = new Uint8Array(await compressed);
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(new TextEncoder().encode(type), 4);
+    out.set(data, 8);
+    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const parts = [
+    new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", idat),
+    chunk("IEND", new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) out.set(p, at), at += p.length;
+  return out;
+}
