@@ -17,24 +17,32 @@ export function trackWasmMemory(): () => number {
   const fromInstance = (instance: WebAssembly.Instance) => {
     for (const value of Object.values(instance.exports)) remember(value);
   };
-  const wasm = WebAssembly as unknown as Record<string, unknown>;
-  wasm.Memory = new Proxy(Memory, {
-    construct(target, args, newTarget) {
-      const m = Reflect.construct(target, args, newTarget);
-      remember(m);
-      return m;
-    },
-  });
-  wasm.Instance = new Proxy(WebAssembly.Instance, {
-    construct(target, args, newTarget) {
-      const i = Reflect.construct(target, args, newTarget) as WebAssembly.Instance;
-      fromInstance(i);
-      return i;
-    },
-  });
+  // The namespace's members are read-only in its type, not at run time: replace them by name.
+  Reflect.set(
+    WebAssembly,
+    "Memory",
+    new Proxy(Memory, {
+      construct(target, args, newTarget) {
+        const m = Reflect.construct(target, args, newTarget);
+        remember(m);
+        return m;
+      },
+    }),
+  );
+  Reflect.set(
+    WebAssembly,
+    "Instance",
+    new Proxy(WebAssembly.Instance, {
+      construct(target, args, newTarget) {
+        const i = Reflect.construct(target, args, newTarget) as WebAssembly.Instance;
+        fromInstance(i);
+        return i;
+      },
+    }),
+  );
   for (const name of ["instantiate", "instantiateStreaming"] as const) {
     const original = WebAssembly[name] as (...a: unknown[]) => Promise<unknown>;
-    wasm[name] = async (...args: unknown[]) => {
+    Reflect.set(WebAssembly, name, async (...args: unknown[]) => {
       const out = await original.apply(WebAssembly, args);
       fromInstance(
         out instanceof WebAssembly.Instance
@@ -42,7 +50,7 @@ export function trackWasmMemory(): () => number {
           : (out as WebAssembly.WebAssemblyInstantiatedSource).instance,
       );
       return out;
-    };
+    });
   }
   return () => {
     let total = 0;
