@@ -10,6 +10,7 @@ import { checkSignature } from "../src/transform/signing.ts";
 import { withNegotiatedFormat } from "../src/transform/format_auto.ts";
 import { errorResponses } from "./schemas.ts";
 import { BlobMissingError } from "../src/transform/transform_service.ts";
+import { StoreUnavailableError } from "../src/blob_store/mod.ts";
 import { isLive } from "../src/images/image_view.ts";
 import { GonePage, ViewerPage } from "./viewer_page.tsx";
 
@@ -200,7 +201,12 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       if (!(err instanceof BlobMissingError)) throw err;
       deps.queries.forget(err.imageId);
       const fresh = await deps.queries.get(err.imageId);
-      if (fresh && isLive(fresh, toUnixSeconds(deps.clock.now()))) throw err;
+      if (fresh && isLive(fresh, toUnixSeconds(deps.clock.now()))) {
+        // A live image whose bytes the store does not have (removed behind our back, or a store
+        // that lags its own writes): the store's fault, not ours, and possibly passing.
+        console.error(`GET ${err.imageId}: ${err.message}`);
+        throw new StoreUnavailableError(err.message);
+      }
       if (wantsHtml(c)) {
         return c.html(
           `<!DOCTYPE html>${GonePage({ id: err.imageId, caller: c.get("caller") })}`,

@@ -29,8 +29,11 @@ const S3_ENV = {
     .optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
-  S3_PREFIX: z.string().regex(/^[^/].*\/$|^$/, "must be empty or end with / (e.g. imgpro/)")
-    .default(""),
+  // "." and ".." segments are dropped by URL normalisation: "../" would address another bucket.
+  S3_PREFIX: z.string().regex(
+    /^$|^(?:(?!\.{1,2}\/)[^/]+\/)+$/,
+    "must be empty or path segments ending with / (e.g. imgpro/), without empty, . or .. segments",
+  ).default(""),
   S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"], "must be 1, 0, true or false")
     .default("0"),
 };

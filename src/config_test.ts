@@ -118,9 +118,27 @@ Deno.test("BLOB_BACKEND defaults to kv; s3 needs its endpoint, bucket and keys, 
       [{ ...s3, S3_ENDPOINT: "ftp://x" }, "S3_ENDPOINT"],
       [{ ...s3, S3_BUCKET: "No_Such" }, "S3_BUCKET"],
       [{ ...s3, S3_PREFIX: "/abs" }, "S3_PREFIX"],
+      [{ ...s3, S3_PREFIX: "imgpro" }, "S3_PREFIX"],
       [{ ...s3, S3_FORCE_PATH_STYLE: "yes" }, "S3_FORCE_PATH_STYLE"],
     ] as const
   ) {
     assert.throws(() => loadConfig(env), new RegExp(`${name}: `), name);
+  }
+});
+
+Deno.test("S3_PREFIX with a . or .. or empty segment is refused (it would escape the bucket)", () => {
+  const s3 = {
+    BLOB_BACKEND: "s3",
+    S3_ENDPOINT: "http://127.0.0.1:9000",
+    S3_BUCKET: "images",
+    S3_ACCESS_KEY_ID: "id",
+    S3_SECRET_ACCESS_KEY: "secret",
+  };
+  for (const prefix of ["../", "a/../", "./", "a//", "a/./b/"]) {
+    assert.throws(() => loadConfig({ ...s3, S3_PREFIX: prefix }), /S3_PREFIX: /, prefix);
+  }
+  for (const prefix of ["", "imgpro/", "a/b/", "..x/", "v1.2/"]) {
+    const c = loadConfig({ ...s3, S3_PREFIX: prefix });
+    assert.equal(c.blobs.backend === "s3" && c.blobs.s3.prefix, prefix);
   }
 });

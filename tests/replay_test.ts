@@ -128,3 +128,13 @@ Deno.test("replay past its memory budget diffs KV ranges and finds the same diff
   for await (const e of s.kv.list({ prefix: ["p", "images"] })) gens.add(String(e.key[2]));
   assert.deepEqual([...gens], ["v1"]);
 });
+
+Deno.test("replay past its memory budget reports a missing index entry", async () => {
+  using s = await memoryStore();
+  await seed(s.store, 6);
+  await s.kv.delete(keys.index("images", "v1", ["expiry", 1_700_086_400], ["rep0000004"]));
+  const report = await replay(s.store, { docsInMemory: 0 });
+  assert.deepEqual(report.differences.map((d) => `${d.projection} ${d.key} ${d.kind}`), [
+    'images:index ["expiry",1700086400,"rep0000004"] missing',
+  ]);
+});

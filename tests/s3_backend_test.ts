@@ -277,3 +277,26 @@ Deno.test("S3 backend: the store going away in the middle of an upload is a 503 
     await s3.close();
   }
 });
+
+Deno.test("S3 backend: an object deleted behind the service's back is a 503 store_unavailable, never a 500", async () => {
+  const s3 = await startS3rver();
+  const { prefix, t } = await s3App(s3);
+  try {
+    const objects = s3.bytes(prefix);
+    const img = await uploadOk(t, await fixture("rocket.jpg"), "rocket.jpg");
+    for (const key of await objects.listKeys()) {
+      const [gen, hash] = key.slice(prefix.length + "blobs/".length).split("/");
+      await objects.delete({ hash, gen, size: 0 });
+    }
+    assert.deepEqual(await objects.listKeys(), []);
+    for (const path of [`/${img.id}`, `/${img.id}.webp`]) {
+      const res = await t.app.request(path);
+      const body = await res.text();
+      assert.equal(res.status, 503, `${path} answered ${res.status}: ${body}`);
+      assert.equal(JSON.parse(body).error, "store_unavailable");
+    }
+  } finally {
+    t.close();
+    await s3.close();
+  }
+});

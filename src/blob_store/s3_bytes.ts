@@ -151,7 +151,7 @@ export class S3BlobBytes implements BlobBytes {
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
         while (true) {
-          const { done, value } = await reader.read();
+          const { done, value } = await this.#readWithin(reader, key);
           if (!done) {
             const chunk = at + value.length > end ? value.subarray(0, end - at) : value;
             at += chunk.length;
@@ -176,6 +176,22 @@ export class S3BlobBytes implements BlobBytes {
       },
       cancel: (reason) => reader.cancel(reason),
     }, { highWaterMark: 0 });
+  }
+
+  /** A store that stalls mid-body must not hold the client's response open forever. */
+  async #readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, key: string) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new Error(`S3 GET ${key}: no bytes for ${this.#o.timeoutMs} ms`));
+        reader.cancel().catch(() => {});
+      }, this.#o.timeoutMs);
+    });
+    try {
+      return await Promise.race([reader.read(), stalled]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async head(ref: BytesRef): Promise<number | null> {
