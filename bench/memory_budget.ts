@@ -8,7 +8,7 @@
 import { blurBomb, filteredRects, pointPath } from "../tests/support/svg_bombs.ts";
 import { pngBomb } from "../tests/support/images.ts";
 import { startService } from "./server_process.ts";
-import { type Bench, countLabels, type Figure, MB, upload } from "./support.ts";
+import { type Bench, countLabels, type Figure, MB, upload, whileProbing } from "./support.ts";
 
 const IDLE_MS = 20_000;
 
@@ -17,27 +17,6 @@ async function rssOf(pid: number): Promise<number> {
   const out = await new Deno.Command("cat", { args: [`/proc/${pid}/status`] }).output();
   const status = new TextDecoder().decode(out.stdout);
   return Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? NaN) * 1024;
-}
-
-/** Polls /healthz every 25 ms while `work` runs; the slowest answer is the figure. */
-async function whileProbing<T>(base: string, work: () => Promise<T>) {
-  let done = false;
-  let slowest = 0;
-  const probing = (async () => {
-    while (!done) {
-      const at = performance.now();
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      slowest = Math.max(slowest, performance.now() - at);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  const started = performance.now();
-  const value = await work();
-  const ms = performance.now() - started;
-  done = true;
-  await probing;
-  return { value, ms, slowest };
 }
 
 export const memoryBudget: Bench = {

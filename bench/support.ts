@@ -236,3 +236,24 @@ export function captureServerErrors() {
     },
   };
 }
+
+/** Polls /healthz every 25 ms while `work` runs; the slowest answer is the figure. */
+export async function whileProbing<T>(base: string, work: () => Promise<T>) {
+  let done = false;
+  let slowest = 0;
+  const probing = (async () => {
+    while (!done) {
+      const at = performance.now();
+      const res = await fetch(`${base}/healthz`);
+      await res.body?.cancel();
+      slowest = Math.max(slowest, performance.now() - at);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  })();
+  const started = performance.now();
+  const value = await work();
+  const ms = performance.now() - started;
+  done = true;
+  await probing;
+  return { value, ms, slowest };
+}

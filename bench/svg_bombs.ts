@@ -7,29 +7,9 @@
 import { checkSvgRender } from "../src/imaging/svg_budget.ts";
 import { loadResvg } from "../src/imaging/resvg.ts";
 import { blurBomb, filteredRects, pointPath } from "../tests/support/svg_bombs.ts";
-import { type Bench, type Figure, startApp, upload, withFileKv } from "./support.ts";
+import { type Bench, type Figure, startApp, upload, whileProbing, withFileKv } from "./support.ts";
 
 const NS = `xmlns="http://www.w3.org/2000/svg"`;
-
-async function whileProbing(base: string, work: () => Promise<string>) {
-  let done = false;
-  let slowest = 0;
-  const probing = (async () => {
-    while (!done) {
-      const at = performance.now();
-      const res = await fetch(`${base}/healthz`);
-      await res.body?.cancel();
-      slowest = Math.max(slowest, performance.now() - at);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  })();
-  const started = performance.now();
-  const label = await work();
-  const ms = performance.now() - started;
-  done = true;
-  await probing;
-  return { label, ms, slowest };
-}
 
 /** Estimated against measured, for drawings the budget admits (one render each). */
 async function calibration(): Promise<Figure[]> {
@@ -87,7 +67,7 @@ export const svgBombs: Bench = {
             value: r.ms,
             unit: "ms",
             target: { op: "<", value: 10_000 },
-            note: `answered ${r.label}`,
+            note: `answered ${r.value}`,
           });
           figures.push({
             name: `  slowest /healthz meanwhile`,
