@@ -10,7 +10,7 @@ import { type ErrorJson, postUpload, type TestApp, withApp } from "./support/htt
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { pngBomb } from "./support/images.ts";
 import { fixture } from "./support/test_app.ts";
-import { encodeBaselineJpeg } from "../src/transform/jpeg_encode.ts";
+import { encodeBaselineJpeg } from "../src/codecs/jpeg_encode.ts";
 
 // Generous: four 49 MP decodes in a row on a shared 2-core machine.
 const HEALTHZ_WITHIN_MS = 2_000;

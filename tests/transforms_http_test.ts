@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { decodePixels } from "../src/imaging/decode_pixels.ts";
-import { decodeAvif, decodeWebp } from "../src/imaging/squoosh_codecs.ts";
+import { decodePixels } from "../src/codecs/decode_pixels.ts";
+import { decodeAvif, decodeWebp } from "../src/codecs/squoosh_codecs.ts";
 import { runExpiryJob } from "../src/images/expire_job.ts";
 import { parseTransformQuery } from "../src/transform/query_schema.ts";
 import { signedQuery } from "../src/transform/signing.ts";

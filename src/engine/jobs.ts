@@ -7,7 +7,7 @@ import {
   runPipeline,
   type Source,
 } from "../transform/pipeline.ts";
-import { encodeBaselineJpeg } from "../transform/jpeg_encode.ts";
+import { encodeBaselineJpeg } from "../codecs/jpeg_encode.ts";
 
 /** Sniff, probe, decode, normalise and strip GPS: bytes as sent become bytes to store. */
 export type IngestJob = { kind: "ingest"; bytes: Uint8Array; opts: IngestOptions };

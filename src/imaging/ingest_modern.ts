@@ -1,11 +1,11 @@
 import { asInvalid, invalidImage } from "./errors.ts";
-import { decodeHeic } from "./heic_codec.ts";
+import { decodeHeic } from "../codecs/heic_codec.ts";
 import { heifExifSegment, insertAfterJfif } from "./heif_exif.ts";
 import { isoBmffEnd, riffEnd } from "./image_end.ts";
 import { imageSizes } from "./isobmff.ts";
 import { checkLimits, type ImageLimits } from "./limits.ts";
 import type { InputFormat } from "./sniff.ts";
-import { decodeAvif, decodeWebp, encodeJpeg, type Rgba } from "./squoosh_codecs.ts";
+import { decodeAvif, decodeWebp, encodeJpeg, type Rgba } from "../codecs/squoosh_codecs.ts";
 import { type Ingested, ingested } from "./stored_format.ts";
 import { stripIsoBmffGps, stripWebpGps } from "./strip_gps.ts";
 import { readWebpHeader } from "./webp_header.ts";

@@ -9,7 +9,7 @@ import {
   type Decoder,
   decoders,
   jpegScaledSize,
-} from "./wasm_codecs.ts";
+} from "../codecs/wasm_codecs.ts";
 
 export type RasterInfo = {
   format: RasterFormat;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { AppError } from "../http/app_error.ts";
-import { largestIcoEntry } from "./ico.ts";
+import { largestIcoEntry } from "../codecs/ico.ts";
 import { exifItemExtents, imageSizes } from "./isobmff.ts";
-import { decodeWebp } from "./squoosh_codecs.ts";
+import { decodeWebp } from "../codecs/squoosh_codecs.ts";
 import { readWebpHeader } from "./webp_header.ts";
 import {
   animatedWebp,

@@ -1,15 +1,15 @@
-import type { DecodedFrame, Rgba } from "../imaging/decode_pixels.ts";
+import type { DecodedFrame, Rgba } from "../codecs/decode_pixels.ts";
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
-import { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "./encoders.ts";
-import { encodeGif } from "./gif_encode.ts";
-import { exifFor, insertExif, readExif, stripMetadata } from "./jpeg_metadata.ts";
+import { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "../codecs/encoders.ts";
+import { encodeGif } from "../codecs/gif_encode.ts";
+import { exifFor, insertExif, readExif, stripMetadata } from "../codecs/jpeg_metadata.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
 import { touchesPixels } from "./pixel_rules.ts";
-import { decodeSource, type StoredFormat } from "./source_decode.ts";
+import { decodeSource, type StoredFormat } from "../codecs/source_decode.ts";
 import { matteFor, type StepContext, stepsFor } from "./pipeline_steps.ts";
-import { isIdentityTone, toneLut } from "./tone.ts";
+import { isIdentityTone, toneLut } from "../pixels/tone.ts";
 import type { Box, Mask } from "../vision/mod.ts";
 
 /** A stored original, as the image doc describes it. */

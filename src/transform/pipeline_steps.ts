@@ -1,13 +1,13 @@
-import type { Rgba } from "../imaging/decode_pixels.ts";
-import { flatten } from "./alpha.ts";
-import { autoCropOffset } from "./auto_gravity.ts";
-import { blur } from "./blur.ts";
-import { crop, flip, orient, pad, rotate } from "./geometry.ts";
+import type { Rgba } from "../codecs/decode_pixels.ts";
+import { flatten } from "../pixels/alpha.ts";
+import { autoCropOffset } from "../pixels/auto_gravity.ts";
+import { blur } from "../pixels/blur.ts";
+import { crop, flip, orient, pad, rotate } from "../pixels/geometry.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import type { GeometryPlan } from "./plan.ts";
-import { resize } from "./resize.ts";
-import { sharpen } from "./sharpen.ts";
-import { applyLut, saturate } from "./tone.ts";
+import { resize } from "../pixels/resize.ts";
+import { sharpen } from "../pixels/sharpen.ts";
+import { applyLut, saturate } from "../pixels/tone.ts";
 import { applyMask, faceWindow, orientBoxes } from "../vision/mod.ts";
 import type { PipelineVision } from "./pipeline.ts";
 

@@ -1,4 +1,4 @@
-import type { Rgba } from "../imaging/decode_pixels.ts";
+import type { Rgba } from "../codecs/decode_pixels.ts";
 import { type Mask, resizeMask, toTensorData } from "./raster.ts";
 
 /** How the operator's model wants its RGB input: 0–1, ImageNet mean/std, or ISNet's −0.5–0.5. */

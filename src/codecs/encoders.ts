@@ -1,12 +1,12 @@
 // The Emscripten factories, not the packages' default entries: those keep one module-wide
-// instance that cannot be dropped after a trap (the same choice as src/imaging/squoosh_codecs).
+// instance that cannot be dropped after a trap (the same choice as squoosh_codecs.ts).
 import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
 import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
 import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
-import type { Rgba } from "../imaging/decode_pixels.ts";
-import { encodePng as squooshPng } from "../imaging/squoosh_codecs.ts";
-import { CodecInstance, emscripten } from "../imaging/wasm_module.ts";
+import type { Rgba } from "./decode_pixels.ts";
+import { encodePng as squooshPng } from "./squoosh_codecs.ts";
+import { CodecInstance, emscripten } from "./wasm_module.ts";
 import { encodeBaselineJpeg } from "./jpeg_encode.ts";
 
 type Encoder = {

@@ -1,4 +1,4 @@
-import { codecUnavailable } from "./errors.ts";
+import { codecUnavailable } from "../imaging/errors.ts";
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 

@@ -1,8 +1,8 @@
-import { type DecodedFrame, decodePixels } from "../imaging/decode_pixels.ts";
-import { loadResvg } from "../imaging/resvg.ts";
+import { type DecodedFrame, decodePixels } from "./decode_pixels.ts";
+import { loadResvg } from "./resvg.ts";
 import { checkSvgRender } from "../imaging/svg_budget.ts";
-import { decodeAvif, decodeWebp } from "../imaging/squoosh_codecs.ts";
-import { unpremultiply } from "./alpha.ts";
+import { decodeAvif, decodeWebp } from "./squoosh_codecs.ts";
+import { unpremultiply } from "../pixels/alpha.ts";
 
 /** Every stored format (SPEC §2): HEIC, BMP and ICO were converted at ingest. */
 export type StoredFormat = "jpeg" | "png" | "gif" | "webp" | "avif" | "svg";

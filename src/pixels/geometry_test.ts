@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { crop, flip, orient, pad, rotate } from "./geometry.ts";
-import { image, pixel } from "./test_pixels.ts";
+import { image, pixel } from "../../tests/support/test_pixels.ts";
 
 // Every pixel distinct, so a misplaced one cannot go unnoticed.
 const numbered = (w: number, h: number) =>

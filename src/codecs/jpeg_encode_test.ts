@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { Rgba } from "../imaging/decode_pixels.ts";
-import { codecSlots, decodeJpegTurbo } from "../imaging/wasm_codecs.ts";
+import type { Rgba } from "./decode_pixels.ts";
+import { codecSlots, decodeJpegTurbo } from "./wasm_codecs.ts";
 import { encodeBaselineJpeg, type Subsampling } from "./jpeg_encode.ts";
-import { image, testCard } from "./test_pixels.ts";
+import { image, testCard } from "../../tests/support/test_pixels.ts";
 
 /** PSNR over R, G and B; `bpp` is the decoded buffer's bytes per pixel. */
 function psnr(a: Rgba, b: Uint8Array, bpp: number): number {

@@ -1,4 +1,4 @@
-import type { RasterFormat } from "./sniff.ts";
+import type { RasterFormat } from "../imaging/sniff.ts";
 import { codecSlots, decodeJpegTurbo, type GifFrame } from "./wasm_codecs.ts";
 
 /** Straight (not premultiplied) RGBA, 4 bytes per pixel, rows top to bottom. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { applyLut, isIdentityTone, saturate, toneLut } from "./tone.ts";
-import { pixel, testCard } from "./test_pixels.ts";
+import { pixel, testCard } from "../../tests/support/test_pixels.ts";
 
 const toned = (t: Parameters<typeof toneLut>[0]) => applyLut(testCard(64, 48), toneLut(t));
 

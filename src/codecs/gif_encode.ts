@@ -1,5 +1,5 @@
 import gifenc from "gifenc";
-import type { DecodedFrame } from "../imaging/decode_pixels.ts";
+import type { DecodedFrame } from "./decode_pixels.ts";
 
 type Palette = number[][];
 type Gif = {

@@ -3,7 +3,7 @@ import { flatten } from "./alpha.ts";
 import { blur } from "./blur.ts";
 import { resize } from "./resize.ts";
 import { sharpen } from "./sharpen.ts";
-import { edgeEnergy, image, pixel, testCard } from "./test_pixels.ts";
+import { edgeEnergy, image, pixel, testCard } from "../../tests/support/test_pixels.ts";
 
 const copy = (img: ReturnType<typeof testCard>) => ({ ...img, data: img.data.slice() });
 // Edges only (stripes and a square on a flat field), so that edge energy is all there is.

@@ -1,4 +1,4 @@
-import type { Rgba } from "../imaging/decode_pixels.ts";
+import type { Rgba } from "./decode_pixels.ts";
 import { divisors, transformAll } from "./jpeg_dct.ts";
 import { optimalTable } from "./jpeg_huffman.ts";
 import { quantTables } from "./jpeg_quant_tables.ts";
