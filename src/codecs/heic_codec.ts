@@ -1,13 +1,11 @@
 // heic-decode's lib.js takes the libheif instance as an argument; its index.js would instantiate
 // libheif's 2 MB base64 bundle at import time and keep that one instance forever.
-import heicDecodeLib from "heic-decode/lib.js";
+// @ts-types="./heic_decode.d.ts"
+import heicDecodeLib, { type HeicDecode } from "heic-decode/lib.js";
+// @ts-types="./libheif.d.ts"
 import libheifFactory from "libheif-js/libheif-wasm/libheif.js";
 import type { Rgba } from "./squoosh_codecs.ts";
 import { CodecInstance } from "./wasm_module.ts";
-
-type HeifImage = { width: number; height: number; decode(): Promise<Rgba> };
-type HeifImages = HeifImage[] & { dispose(): void };
-type HeicDecode = { all(input: { buffer: Uint8Array }): Promise<HeifImages> };
 
 // A decode that traps inside libheif's own setTimeout callback would never settle.
 const DECODE_DEADLINE_MS = 20_000;
@@ -15,14 +13,14 @@ const DECODE_DEADLINE_MS = 20_000;
 const heif = new CodecInstance<HeicDecode>(
   "libheif-js/libheif-wasm/libheif.wasm",
   (module) => {
-    const libheif = (libheifFactory as unknown as (options: Record<string, unknown>) => unknown)({
+    const libheif = libheifFactory({
       instantiateWasm(imports: WebAssembly.Imports, done: (i: WebAssembly.Instance) => void) {
         const instance = new WebAssembly.Instance(module, imports);
         done(instance);
         return instance.exports;
       },
     });
-    return (heicDecodeLib as (lib: unknown) => HeicDecode)(libheif);
+    return heicDecodeLib(libheif);
   },
 );
 

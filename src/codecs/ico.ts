@@ -64,8 +64,6 @@ function bmpEntry(data: Uint8Array): IcoEntry | null {
   return { width, height, bitsPerPixel: u16le(data, 14), kind: "bmp", data };
 }
 
-type IcoImage = { width: number; height: number; data: Uint8Array | Uint8ClampedArray };
-
 /**
  * Decodes one BMP entry with decode-ico, fed a one-entry icon so that it decodes only the chosen
  * image (it decodes every entry it is given).
@@ -82,7 +80,7 @@ export function decodeIcoBmp(entry: IcoEntry): Rgba {
   view.setUint32(14, entry.data.length, true);
   view.setUint32(18, 22, true);
   file.set(entry.data, 22);
-  const [image] = (decodeIcoLib as unknown as (input: Uint8Array) => IcoImage[])(file);
+  const [image] = decodeIcoLib(file);
   if (!image || image.width !== entry.width || image.height !== entry.height) {
     throw new Error("decode-ico returned an image of another size");
   }

@@ -183,10 +183,30 @@ function turboImports(memory: () => WebAssembly.Memory): WebAssembly.Imports {
   };
 }
 
+/** The instance's exports, checked against TurboJpeg: a different build fails here, not later. */
+function turboExports(exports: WebAssembly.Exports): TurboJpeg {
+  const { memory } = exports;
+  if (!(memory instanceof WebAssembly.Memory)) throw new Error("jpeg-turbo: no memory export");
+  const fn = (name: string) => {
+    const f = exports[name];
+    if (typeof f !== "function") throw new Error(`jpeg-turbo: no ${name} export`);
+    return f as (...args: number[]) => number;
+  };
+  return {
+    memory,
+    malloc: fn("malloc"),
+    free: fn("free"),
+    tjInitDecompress: fn("tjInitDecompress"),
+    tjDestroy: fn("tjDestroy"),
+    tjDecompressHeader3: fn("tjDecompressHeader3"),
+    tjDecompress2: fn("tjDecompress2"),
+  };
+}
+
 const turboJpeg = new CodecInstance("@cwasm/jpeg-turbo/jpeg-turbo.wasm", (module) => {
   let exports: TurboJpeg | null = null;
   const instance = new WebAssembly.Instance(module, turboImports(() => exports!.memory));
-  return exports = instance.exports as unknown as TurboJpeg;
+  return exports = turboExports(instance.exports);
 });
 
 /** Scaling factors TurboJPEG tries, largest first (libjpeg-turbo 2.0's turbojpeg.c). */

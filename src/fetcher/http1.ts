@@ -5,6 +5,9 @@
  * socket we opened ourselves is what lets the connection go exactly where the check looked.
  */
 
+/** What the client needs of a connection (a TCP or TLS `Deno.Conn`; a fake one in tests). */
+export type Http1Conn = Pick<Deno.Conn, "read" | "write">;
+
 export class ProtocolError extends Error {
   override name = "ProtocolError";
 }
@@ -41,7 +44,7 @@ function indexOf(hay: Uint8Array, needle: Uint8Array, from: number): number {
 class Reader {
   #buf = new Uint8Array(0);
   #eof = false;
-  constructor(private readonly conn: Deno.Conn) {}
+  constructor(private readonly conn: Http1Conn) {}
 
   async #fill(): Promise<boolean> {
     if (this.#eof) return false;
@@ -90,13 +93,13 @@ class Reader {
   }
 }
 
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+async function writeAll(conn: Http1Conn, bytes: Uint8Array): Promise<void> {
   for (let off = 0; off < bytes.length;) off += await conn.write(bytes.subarray(off));
 }
 
 /** Sends the request head. `url` comes from `new URL()`, so path and host carry no CR/LF. */
 export function writeGet(
-  conn: Deno.Conn,
+  conn: Http1Conn,
   url: URL,
   headers: ReadonlyArray<readonly [string, string]>,
 ): Promise<void> {
@@ -105,7 +108,7 @@ export function writeGet(
 
 /** Sends a request head and, for a POST (webhook deliveries), its body with its length. */
 export async function writeRequest(
-  conn: Deno.Conn,
+  conn: Http1Conn,
   method: "GET" | "POST",
   url: URL,
   headers: ReadonlyArray<readonly [string, string]>,
@@ -189,7 +192,7 @@ export function contentLength(headers: Headers): number | null {
 }
 
 /** Reads the head (skipping 1xx interim answers) and frames the body per RFC 9112 §6.3. */
-export async function readResponse(conn: Deno.Conn): Promise<Http1Response> {
+export async function readResponse(conn: Http1Conn): Promise<Http1Response> {
   const r = new Reader(conn);
   for (let interim = 0;; interim++) {
     const head = parseHead(await r.until(CRLFCRLF, MAX_HEAD, "response head"));

@@ -22,7 +22,7 @@ function fakeConn(wire: string | Uint8Array, piece = 7) {
     },
     close() {},
   };
-  return { conn: conn as unknown as Deno.Conn, written };
+  return { conn, written };
 }
 
 async function body(wire: string): Promise<string> {

@@ -24,6 +24,16 @@ type Cv = {
   GC_INIT_WITH_RECT: number;
 };
 
+const CV_FUNCTIONS = ["Mat", "Rect", "matFromImageData", "cvtColor", "grabCut"];
+const CV_CONSTANTS = ["COLOR_RGBA2RGB", "GC_INIT_WITH_RECT"];
+
+/** The package's own types are too large to check against: its shape is checked at run time. */
+function isCv(x: object): x is Cv {
+  const kind = (key: string) => typeof Reflect.get(x, key);
+  return CV_FUNCTIONS.every((k) => kind(k) === "function") &&
+    CV_CONSTANTS.every((k) => kind(k) === "number");
+}
+
 let opencv: Promise<{ cv: Cv }> | null = null;
 
 /**
@@ -34,10 +44,11 @@ let opencv: Promise<{ cv: Cv }> | null = null;
 function cv(): Promise<{ cv: Cv }> {
   opencv ??= (async () => {
     const mod = await import("@techstark/opencv-js");
-    const loaded = mod.default as unknown as Cv & { onRuntimeInitialized?: () => void };
+    const loaded: { Mat?: unknown; onRuntimeInitialized?: () => void } = mod.default;
     if (typeof loaded.Mat !== "function") {
       await new Promise<void>((resolve) => (loaded.onRuntimeInitialized = resolve));
     }
+    if (!isCv(loaded)) throw new Error("opencv-js lacks the calls GrabCut needs");
     return { cv: loaded };
   })();
   return opencv;

@@ -1,3 +1,4 @@
+import type { InferenceSession } from "onnxruntime-web";
 import type { Rgba } from "../codecs/decode_pixels.ts";
 import { type Mask, resizeMask, toTensorData } from "./raster.ts";
 
@@ -8,14 +9,10 @@ export type OnnxModel = { path: string; normalize: OnnxNormalize };
 /** The input size when the model's input has no fixed size (U²-Net's is 320). */
 const DEFAULT_SIZE = 320;
 
-type Session = {
-  inputNames: readonly string[];
-  outputNames: readonly string[];
-  inputMetadata?: readonly { shape?: readonly (number | string)[] }[];
-  run(feeds: Record<string, unknown>): Promise<Record<string, { data: unknown; dims: number[] }>>;
-};
-
-const sessions = new Map<string, Promise<{ ort: typeof import("onnxruntime-web"); s: Session }>>();
+const sessions = new Map<
+  string,
+  Promise<{ ort: typeof import("onnxruntime-web"); s: InferenceSession }>
+>();
 
 /** One session per model file and Worker, on onnxruntime-web's WebAssembly backend. */
 function session(path: string) {
@@ -25,7 +22,7 @@ function session(path: string) {
       const ort = await import("onnxruntime-web");
       ort.env.wasm.numThreads = 1;
       const bytes = await Deno.readFile(path);
-      return { ort, s: await ort.InferenceSession.create(bytes) as unknown as Session };
+      return { ort, s: await ort.InferenceSession.create(bytes) };
     })();
     sessions.set(path, s);
     s.catch(() => sessions.delete(path));
@@ -50,7 +47,8 @@ const STD: Record<OnnxNormalize, number[]> = {
  */
 export async function onnxMask(img: Rgba, model: OnnxModel): Promise<Mask> {
   const { ort, s } = await session(model.path);
-  const shape = s.inputMetadata?.[0]?.shape ?? [];
+  const meta = s.inputMetadata?.[0];
+  const shape = meta && "shape" in meta ? meta.shape : [];
   const fixed = (v: unknown) => (typeof v === "number" && v > 0 ? v : DEFAULT_SIZE);
   const h = fixed(shape[2]), w = fixed(shape[3]);
   const data = toTensorData(img, w, h, [0, 1], "chw");
