@@ -35,7 +35,7 @@ export async function decodePixels(
     case "jpeg":
       // CMYK, a sampling layout libjpeg-turbo's header reader refuses, or any failure there:
       // imagescript's decoder (1/2, 1/4 or 1/8 in the DCT) is the one ingest validated with.
-      return [codecSlots.jpeg.run((jpeg) => {
+      return [codecSlots.jpeg.runLoaded((jpeg) => {
         const want = opts.atLeast;
         const out = want
           ? jpeg.decode(bytes, Math.max(1, want.width), Math.max(1, want.height))
@@ -43,12 +43,12 @@ export async function decodePixels(
         return { ...jpegToRgba(out.buffer, out.width, out.height, out.format), delayMs: 0 };
       })];
     case "png":
-      return [codecSlots.png.run((png) => {
+      return [codecSlots.png.runLoaded((png) => {
         const out = png.decode(bytes);
         return { width: out.width, height: out.height, data: out.framebuffer, delayMs: 0 };
       })];
     case "gif":
-      return codecSlots.gif.run((gif) => {
+      return codecSlots.gif.runLoaded((gif) => {
         const decoder = new gif.Decoder(bytes);
         try {
           return composite(decoder.width, decoder.height, () => decoder.frame(), opts.allFrames);

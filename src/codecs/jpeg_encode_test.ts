@@ -18,7 +18,7 @@ async function decodedBoth(jpeg: Uint8Array) {
   const turbo = await decodeJpegTurbo(jpeg);
   assert.ok(turbo, "libjpeg-turbo decodes it");
   await codecSlots.jpeg.load();
-  const other = codecSlots.jpeg.run((j) => j.decode(jpeg));
+  const other = codecSlots.jpeg.runLoaded((j) => j.decode(jpeg));
   return { turbo, other };
 }
 

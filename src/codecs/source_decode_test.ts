@@ -53,7 +53,7 @@ Deno.test("libjpeg-turbo decodes a large photo in the DCT at the planned size", 
   for (let i = 3; i < scaled.data.length; i += 4) assert.equal(scaled.data[i], 255);
   // The same picture as imagescript's decoder sees (at 1/2 and 3/8, compared by mean colour).
   await codecSlots.jpeg.load();
-  const half = codecSlots.jpeg.run((jpeg) => jpeg.decode(bytes, 1820, 1200));
+  const half = codecSlots.jpeg.runLoaded((jpeg) => jpeg.decode(bytes, 1820, 1200));
   const mean = (d: Uint8Array, step: number, c: number) => {
     let sum = 0;
     for (let i = c; i < d.length; i += step) sum += d[i];

@@ -6,13 +6,7 @@ import gifModule from "imagescript/wasm/node/gif.js";
 // package in the module graph, so that it is installed for compileWasm to read.
 import "@cwasm/jpeg-turbo/package.json" with { type: "json" };
 import type { RasterFormat } from "../imaging/sniff.ts";
-import { CodecInstance } from "./wasm_module.ts";
-
-/**
- * The shape of imagescript's CommonJS wasm wrappers (they ship no types). `init()` compiles the
- * module once and caches that internally, but every call, like `new()`, returns a new instance.
- */
-type WasmCodec<T> = { init(): Promise<T>; "new"(): T };
+import { CodecInstance, type WasmWrapper, wrapperInstance } from "./wasm_module.ts";
 
 export type JpegInstance = {
   decode(bytes: Uint8Array, width?: number, height?: number): {
@@ -41,61 +35,22 @@ export type GifFrame = {
 type GifDecoder = { width: number; height: number; frame(): GifFrame | null; free(): void };
 export type GifInstance = { Decoder: new (bytes: Uint8Array) => GifDecoder };
 
-/**
- * One cached instance per codec. A fresh instance per decode was measured and rejected: each
- * one regrows its memory from nothing (slower), and the garbage collector frees wasm memories
- * too late, so ten large JPEGs in a row peaked near 800 MB instead of about 230 MB.
- */
-export class CodecSlot<T> {
-  #instance: T | null = null;
-  #ready: Promise<void> | null = null;
-
-  constructor(private readonly codec: WasmCodec<T>) {}
-
-  /** Compiles the wasm on first use; a failed load is retried next time, not cached. */
-  load(): Promise<void> {
-    this.#ready ??= this.codec.init().then(
-      (instance) => {
-        this.#instance ??= instance;
-      },
-      (error) => {
-        this.#ready = null;
-        throw error;
-      },
-    );
-    return this.#ready;
-  }
-
-  /**
-   * Runs synchronously, so uses never interleave. A failed decode can leave memory it never
-   * freed, or a trapped allocator, behind: the instance is dropped and the next use gets a new
-   * one.
-   */
-  run<R>(use: (instance: T) => R): R {
-    const instance = this.#instance ?? (this.#instance = this.codec.new());
-    try {
-      return use(instance);
-    } catch (error) {
-      this.#instance = null;
-      throw error;
-    }
-  }
-}
-
 export type Decoded = { width: number; height: number; frames: number };
 export type Decoder = { load(): Promise<void>; decode(bytes: Uint8Array): Decoded };
 
-/** The one instance per codec that ingest and transforms share (see CodecSlot). */
+/** The one instance per codec that ingest and transforms share (see CodecInstance). */
 export const codecSlots = {
-  jpeg: new CodecSlot(jpegModule as WasmCodec<JpegInstance>),
-  png: new CodecSlot(pngModule as WasmCodec<PngInstance>),
-  gif: new CodecSlot(gifModule as WasmCodec<GifInstance>),
+  jpeg: wrapperInstance(jpegModule as WasmWrapper<JpegInstance>),
+  png: wrapperInstance(pngModule as WasmWrapper<PngInstance>),
+  gif: wrapperInstance(gifModule as WasmWrapper<GifInstance>),
 };
 
-function decoder<T>(slot: CodecSlot<T>, decode: (instance: T, bytes: Uint8Array) => Decoded) {
+function decoder<T>(slot: CodecInstance<T>, decode: (instance: T, bytes: Uint8Array) => Decoded) {
   return {
-    load: () => slot.load(),
-    decode: (bytes: Uint8Array) => slot.run((instance) => decode(instance, bytes)),
+    load: async () => {
+      await slot.load();
+    },
+    decode: (bytes: Uint8Array) => slot.runLoaded((instance) => decode(instance, bytes)),
   };
 }
 

@@ -19,25 +19,56 @@ export function compileWasm(specifier: string): Promise<WebAssembly.Module> {
 }
 
 /**
- * One live instance of a codec built from a compiled module. Any failure drops the instance:
- * after a trap (or an Emscripten abort) its memory and allocator can be in any state, and a fresh
- * instance from the cached module costs a millisecond.
+ * One live instance of a codec, the one wrapper every wasm codec goes through. Any failure drops
+ * the instance: after a trap (or an Emscripten abort) its memory and allocator can be in any
+ * state, and a fresh instance from the cached module costs a millisecond. An instance is kept
+ * while it is healthy: a fresh one per decode regrows its memory from nothing (slower), and the
+ * garbage collector frees wasm memories too late (ten large JPEGs in a row peaked near 800 MB
+ * instead of about 230 MB).
  */
 export class CodecInstance<T> {
   #instance: Promise<T> | null = null;
+  /** The instance `#instance` resolved to, for synchronous use (runLoaded). */
+  #live: T | null = null;
+  readonly #create: () => Promise<T>;
+  readonly #renew: (() => T) | undefined;
 
+  /** From a package's .wasm (compiled once per process, see compileWasm). */
+  constructor(specifier: string, instantiate: (module: WebAssembly.Module) => T | Promise<T>);
+  /** From functions that make an instance, and another one synchronously (see wrapperInstance). */
+  constructor(maker: { create(): Promise<T>; renew(): T });
   constructor(
-    private readonly specifier: string,
-    private readonly instantiate: (module: WebAssembly.Module) => T | Promise<T>,
-  ) {}
+    source: string | { create(): Promise<T>; renew(): T },
+    instantiate?: (module: WebAssembly.Module) => T | Promise<T>,
+  ) {
+    if (typeof source === "string") {
+      this.#create = () => compileWasm(source).then(instantiate!);
+    } else {
+      this.#create = () => source.create();
+      this.#renew = () => source.renew();
+    }
+  }
+
+  /**
+   * Makes the instance when there is none. Throws what loading throws; a failed load is
+   * forgotten, so the next call tries again.
+   */
+  load(): Promise<T> {
+    if (!this.#instance) {
+      const made = this.#create().then((instance) => this.#live = instance);
+      made.catch(() => {
+        if (this.#instance === made) this.#instance = null;
+      });
+      this.#instance = made;
+    }
+    return this.#instance;
+  }
 
   /** Throws AppError("internal_error") when the wasm cannot be loaded on this server. */
   async get(): Promise<T> {
-    this.#instance ??= compileWasm(this.specifier).then(this.instantiate);
     try {
-      return await this.#instance;
+      return await this.load();
     } catch (cause) {
-      this.#instance = null;
       throw codecUnavailable(cause);
     }
   }
@@ -48,10 +79,58 @@ export class CodecInstance<T> {
     try {
       return await use(instance);
     } catch (error) {
-      this.#instance = null;
+      this.#drop();
       throw error;
     }
   }
+
+  /**
+   * Runs `use` synchronously, so that uses never interleave, once an awaited `load()` succeeded.
+   * Like `run`, a throw drops the instance; the next use makes another (synchronously, when the
+   * codec can).
+   */
+  runLoaded<R>(use: (instance: T) => R): R {
+    const instance = this.#live ?? this.#renewNow();
+    try {
+      return use(instance);
+    } catch (error) {
+      this.#drop();
+      throw error;
+    }
+  }
+
+  #renewNow(): T {
+    if (!this.#renew) throw new Error("the codec was not loaded before use");
+    const instance = this.#renew();
+    this.#live = instance;
+    this.#instance = Promise.resolve(instance);
+    return instance;
+  }
+
+  #drop() {
+    this.#instance = null;
+    this.#live = null;
+  }
+}
+
+/**
+ * The shape of imagescript's CommonJS wasm wrappers. `init()` compiles the module once and
+ * caches that internally, but every call, like `new()`, returns a new instance.
+ */
+export type WasmWrapper<T> = { init(): Promise<T>; "new"(): T };
+
+/** A CodecInstance over such a wrapper: `init()` until it succeeds once, then `new()`. */
+export function wrapperInstance<T>(wrapper: WasmWrapper<T>): CodecInstance<T> {
+  let compiled = false;
+  return new CodecInstance({
+    async create() {
+      if (compiled) return wrapper.new();
+      const first = await wrapper.init();
+      compiled = true;
+      return first;
+    },
+    renew: () => wrapper.new(),
+  });
 }
 
 type EmscriptenFactory<T> = (options: Record<string, unknown>) => Promise<T>;
