@@ -5,7 +5,7 @@
  * calibration behind src/imaging/svg_cost.ts.
  */
 import { checkSvgRender } from "../src/imaging/svg_budget.ts";
-import { loadResvg } from "../src/codecs/resvg.ts";
+import { loadResvg } from "../src/codecs/mod.ts";
 import { blurBomb, filteredRects, pointPath } from "../tests/support/svg_bombs.ts";
 import { type Bench, type Figure, startApp, upload, whileProbing, withFileKv } from "./support.ts";
 

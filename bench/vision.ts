@@ -1,5 +1,5 @@
-import { decodeSource } from "../src/codecs/source_decode.ts";
-import { blur } from "../src/pixels/blur.ts";
+import { decodeSource } from "../src/codecs/mod.ts";
+import { blur } from "../src/pixels/mod.ts";
 import { signedQuery } from "../src/transform/signing.ts";
 import { segmentForeground } from "../src/vision/engine.ts";
 import { composite, maskIou, plain } from "../src/vision/evaluation.ts";

@@ -10,7 +10,7 @@ import { type ErrorJson, postUpload, type TestApp, withApp } from "./support/htt
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { pngBomb } from "./support/images.ts";
 import { fixture } from "./support/test_app.ts";
-import { encodeBaselineJpeg } from "../src/codecs/jpeg_encode.ts";
+import { encodeJpeg } from "../src/codecs/mod.ts";
 
 // Generous: four 49 MP decodes in a row on a shared 2-core machine.
 const HEALTHZ_WITHIN_MS = 2_000;
@@ -128,7 +128,7 @@ Deno.test("IMAGE_MEMORY_MB defaults to 512 and IMAGE_WORKER_RECYCLE_MB to 256, b
 function bigJpeg(side = 4000): Uint8Array {
   const data = new Uint8Array(side * side * 4);
   for (let i = 0; i < data.length; i += 4) data.set([(i >> 6) & 255, 90, 160, 255], i);
-  return encodeBaselineJpeg({ width: side, height: side, data }, 80);
+  return encodeJpeg({ width: side, height: side, data }, 80);
 }
 
 Deno.test("a large JPEG is validated at 1/8 scale at upload, stored as sent, and a truncated one is still refused", async () => {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { thumbHashToRGBA } from "thumbhash";
-import { decodePixels } from "../src/codecs/decode_pixels.ts";
-import { encodePng } from "../src/codecs/squoosh_codecs.ts";
+import { decodePixels, encodePng } from "../src/codecs/mod.ts";
 import { backfillPlaceholders } from "../src/images/backfill_placeholders.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { eventTypes } from "./support/accounts.ts";

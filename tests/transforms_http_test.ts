@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { decodePixels } from "../src/codecs/decode_pixels.ts";
-import { decodeAvif, decodeWebp } from "../src/codecs/squoosh_codecs.ts";
+import { decodeAvif, decodePixels, decodeWebp } from "../src/codecs/mod.ts";
 import { runExpiryJob } from "../src/images/expire_job.ts";
 import { parseTransformQuery } from "../src/transform/query_schema.ts";
 import { signedQuery } from "../src/transform/signing.ts";

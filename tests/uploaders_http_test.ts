@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodePixels } from "../src/codecs/decode_pixels.ts";
+import { decodePixels } from "../src/codecs/mod.ts";
 import {
   ORIGIN,
   postForm,

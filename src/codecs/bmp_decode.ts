@@ -1,7 +1,7 @@
 import { u16le, u32le } from "../imaging/bytes.ts";
 import { BI_RLE4, BI_RLE8, type BmpHeader, readBmpHeader } from "../imaging/bmp_header.ts";
 import { invalidImage } from "../imaging/errors.ts";
-import type { Rgba } from "./squoosh_codecs.ts";
+import type { Rgba } from "./rgba.ts";
 
 /**
  * Decodes a BMP to RGBA: 1/2/4/8-bit palettes, RLE8 and RLE4, 16 and 32 bits with or without

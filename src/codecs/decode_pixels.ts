@@ -1,10 +1,6 @@
 import type { RasterFormat } from "../imaging/sniff.ts";
+import type { DecodedFrame, Rgba } from "./rgba.ts";
 import { codecSlots, decodeJpegTurbo, type GifFrame } from "./wasm_codecs.ts";
-
-/** Straight (not premultiplied) RGBA, 4 bytes per pixel, rows top to bottom. */
-export type Rgba = { width: number; height: number; data: Uint8Array };
-/** One frame of a decoded image; still images have one, with delay 0. */
-export type DecodedFrame = Rgba & { delayMs: number };
 
 export type DecodeOptions = {
   /**

@@ -4,10 +4,9 @@ import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
 import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
 import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc_simd.js";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
-import type { Rgba } from "./decode_pixels.ts";
+import type { Rgba } from "./rgba.ts";
 import { encodePng as squooshPng } from "./squoosh_codecs.ts";
 import { CodecInstance, emscripten } from "./wasm_module.ts";
-import { encodeBaselineJpeg } from "./jpeg_encode.ts";
 
 type Encoder = {
   encode(
@@ -42,9 +41,7 @@ function run(codec: CodecInstance<Encoder>, img: Rgba, options: Record<string, u
  * Baseline 4:2:0 with optimised Huffman tables, in TypeScript (jpeg_encode.ts): what sharp writes
  * at the same quality, in about a third of the time mozjpeg took. Opaque input.
  */
-export function encodeJpeg(img: Rgba, quality: number): Uint8Array {
-  return encodeBaselineJpeg(img, quality);
-}
+export { encodeJpeg } from "./jpeg_encode.ts";
 
 export function encodeWebp(img: Rgba, quality: number): Promise<Uint8Array> {
   return run(webpEnc, img, { ...webpDefaults, quality, method: 4 });

@@ -1,6 +1,6 @@
 // @ts-types="./gifenc.d.ts"
 import gifenc from "gifenc";
-import type { DecodedFrame } from "./decode_pixels.ts";
+import type { DecodedFrame } from "./rgba.ts";
 
 /** GIF's "restore to background": the next frame starts from a clear canvas. */
 const DISPOSE_CLEAR = 2;

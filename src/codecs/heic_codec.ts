@@ -4,7 +4,7 @@
 import heicDecodeLib, { type HeicDecode } from "heic-decode/lib.js";
 // @ts-types="./libheif.d.ts"
 import libheifFactory from "libheif-js/libheif-wasm/libheif.js";
-import type { Rgba } from "./squoosh_codecs.ts";
+import { asRgba, type Rgba } from "./rgba.ts";
 import { CodecInstance } from "./wasm_module.ts";
 
 // A decode that traps inside libheif's own setTimeout callback would never settle.
@@ -51,7 +51,7 @@ async function decodeFirst(
   try {
     const first = images[0];
     check(first.width, first.height);
-    return await withinDeadline(first.decode());
+    return asRgba(await withinDeadline(first.decode()));
   } finally {
     images.dispose();
   }

@@ -1,7 +1,7 @@
 import decodeIcoLib from "decode-ico";
 import { hasAscii, u16le, u32be, u32le } from "../imaging/bytes.ts";
 import { invalidImage } from "../imaging/errors.ts";
-import type { Rgba } from "./squoosh_codecs.ts";
+import { asRgba, type Rgba } from "./rgba.ts";
 
 export type IcoEntry = {
   /** The size read from the embedded image's own header; the directory's bytes are only hints. */
@@ -84,5 +84,5 @@ export function decodeIcoBmp(entry: IcoEntry): Rgba {
   if (!image || image.width !== entry.width || image.height !== entry.height) {
     throw new Error("decode-ico returned an image of another size");
   }
-  return { width: image.width, height: image.height, data: image.data };
+  return asRgba(image);
 }

@@ -1,4 +1,4 @@
-import type { Rgba } from "./decode_pixels.ts";
+import type { Rgba } from "./rgba.ts";
 import { divisors, transformAll } from "./jpeg_dct.ts";
 import { optimalTable } from "./jpeg_huffman.ts";
 import { quantTables } from "./jpeg_quant_tables.ts";
@@ -16,9 +16,10 @@ export type Subsampling = "4:2:0" | "4:2:2";
  * runs trellis quantisation, which its options cannot turn off; it was the slowest step of a
  * resize, at three times this one's time.) Alpha is ignored: the pipeline flattens before JPEG.
  *
- * The same pixels, quality and subsampling always give the same bytes.
+ * The same pixels, quality and subsampling always give the same bytes. This is the engine's
+ * JPEG encoder; ingest's HEIC conversion alone keeps mozjpeg (squoosh_codecs.ts encodeMozjpeg).
  */
-export function encodeBaselineJpeg(
+export function encodeJpeg(
   img: Rgba,
   quality: number,
   subsampling: Subsampling = "4:2:0",

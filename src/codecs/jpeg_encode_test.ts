@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { Rgba } from "./decode_pixels.ts";
+import type { Rgba } from "./rgba.ts";
 import { codecSlots, decodeJpegTurbo } from "./wasm_codecs.ts";
-import { encodeBaselineJpeg, type Subsampling } from "./jpeg_encode.ts";
+import { encodeJpeg, type Subsampling } from "./jpeg_encode.ts";
 import { image, testCard } from "../../tests/support/test_pixels.ts";
 
 /** PSNR over R, G and B; `bpp` is the decoded buffer's bytes per pixel. */
@@ -54,7 +54,7 @@ Deno.test("every size decodes back close to the input, in both decoders, for bot
         ]] as const
       ) {
         const what = `${name} ${w}x${h} ${subsampling}`;
-        const { turbo, other } = await decodedBoth(encodeBaselineJpeg(img, 90, subsampling));
+        const { turbo, other } = await decodedBoth(encodeJpeg(img, 90, subsampling));
         assert.deepEqual(
           [turbo.width, turbo.height, other.width, other.height],
           [w, h, w, h],
@@ -71,7 +71,7 @@ Deno.test("every size decodes back close to the input, in both decoders, for bot
 
 Deno.test("a flat colour comes back within one level, a smooth photo-like image far above 35 dB", async () => {
   const flat = image(40, 24, () => [90, 140, 200, 255]);
-  const { turbo } = await decodedBoth(encodeBaselineJpeg(flat, 80));
+  const { turbo } = await decodedBoth(encodeJpeg(flat, 80));
   for (let i = 0; i < turbo.data.length; i += 4) {
     const got = [turbo.data[i], turbo.data[i + 1], turbo.data[i + 2]];
     assert.ok(got.every((v, c) => Math.abs(v - [90, 140, 200][c]) <= 1), String(got));
@@ -82,7 +82,7 @@ Deno.test("a flat colour comes back within one level, a smooth photo-like image 
     (x + y) / 2,
     255,
   ]);
-  const jpeg = encodeBaselineJpeg(smooth, 80);
+  const jpeg = encodeJpeg(smooth, 80);
   assert.ok(psnr(smooth, (await decodedBoth(jpeg)).turbo.data, 4) > 35);
 });
 
@@ -90,25 +90,25 @@ Deno.test("higher quality costs bytes and buys fidelity; alpha is ignored", asyn
   const card = testCard(320, 240);
   let lastSize = 0, lastPsnr = 0;
   for (const q of [30, 60, 80, 95]) {
-    const jpeg = encodeBaselineJpeg(card, q);
+    const jpeg = encodeJpeg(card, q);
     const quality = psnr(card, (await decodedBoth(jpeg)).turbo.data, 4);
     assert.ok(jpeg.length > lastSize && quality > lastPsnr, `quality ${q}`);
     lastSize = jpeg.length;
     lastPsnr = quality;
   }
   const seeThrough = { ...card, data: card.data.map((v, i) => (i % 4 === 3 ? 0 : v)) };
-  assert.deepEqual(encodeBaselineJpeg(seeThrough, 80), encodeBaselineJpeg(card, 80));
+  assert.deepEqual(encodeJpeg(seeThrough, 80), encodeJpeg(card, 80));
 });
 
 Deno.test("the same pixels and quality give the same bytes", () => {
   const card = testCard(301, 211);
-  const a = encodeBaselineJpeg(card, 80);
-  encodeBaselineJpeg(testCard(64, 64), 50); // shared scratch state must not leak between calls
-  assert.deepEqual(encodeBaselineJpeg({ ...card, data: card.data.slice() }, 80), a);
+  const a = encodeJpeg(card, 80);
+  encodeJpeg(testCard(64, 64), 50); // shared scratch state must not leak between calls
+  assert.deepEqual(encodeJpeg({ ...card, data: card.data.slice() }, 80), a);
 });
 
 Deno.test("the stream is baseline JFIF with libjpeg's tables and 16-bit Huffman codes at most", () => {
-  const jpeg = encodeBaselineJpeg(testCard(64, 48), 50);
+  const jpeg = encodeJpeg(testCard(64, 48), 50);
   assert.deepEqual([jpeg[0], jpeg[1], jpeg.at(-2), jpeg.at(-1)], [0xff, 0xd8, 0xff, 0xd9]);
   const segs = segments(jpeg);
   assert.deepEqual(segs.map((s) => s.marker), [0xe0, 0xdb, 0xc0, 0xc4]);
@@ -144,7 +144,7 @@ Deno.test("the extremes of quality and content still make valid baseline JPEGs",
   const black = image(16, 16, () => [0, 0, 0, 255]);
   for (const img of [noise, checker, black]) {
     for (const q of [1, 100]) {
-      const { turbo } = await decodedBoth(encodeBaselineJpeg(img, q));
+      const { turbo } = await decodedBoth(encodeJpeg(img, q));
       assert.deepEqual([turbo.width, turbo.height], [img.width, img.height]);
       if (q === 100 && img !== noise) assert.ok(psnr(img, turbo.data, 4) > 30, `q${q}`);
     }

@@ -1,4 +1,4 @@
-import type { Rgba } from "./decode_pixels.ts";
+import type { Rgba } from "./rgba.ts";
 
 export type Planes = {
   y: Uint8Array;

@@ -1,8 +1,9 @@
-import { type DecodedFrame, decodePixels } from "./decode_pixels.ts";
+import { decodePixels } from "./decode_pixels.ts";
+import type { DecodedFrame, Rgba } from "./rgba.ts";
 import { loadResvg } from "./resvg.ts";
 import { checkSvgRender } from "../imaging/svg_budget.ts";
 import { decodeAvif, decodeWebp } from "./squoosh_codecs.ts";
-import { unpremultiply } from "../pixels/alpha.ts";
+import { unpremultiply } from "../pixels/mod.ts";
 
 /** Every stored format (SPEC §2): HEIC, BMP and ICO were converted at ingest. */
 export type StoredFormat = "jpeg" | "png" | "gif" | "webp" | "avif" | "svg";
@@ -37,12 +38,7 @@ export async function decodeSource(
   }
 }
 
-function still(img: { width: number; height: number; data: Uint8Array | Uint8ClampedArray }) {
-  const data = img.data instanceof Uint8Array
-    ? img.data
-    : new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.length);
-  return { width: img.width, height: img.height, data, delayMs: 0 };
-}
+const still = (img: Rgba): DecodedFrame => ({ ...img, delayMs: 0 });
 
 async function rasterise(
   bytes: Uint8Array,

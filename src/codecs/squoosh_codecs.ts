@@ -8,13 +8,13 @@ import {
   encode as pngEncodeWasm,
   initSync as initPng,
 } from "@jsquash/png/codec/pkg/squoosh_png.js";
+import { asRgba, type Rgba } from "./rgba.ts";
 import { CodecInstance, emscripten } from "./wasm_module.ts";
 
-/** RGBA, 8 bits per channel, rows top to bottom. */
-export type Rgba = { width: number; height: number; data: Uint8Array | Uint8ClampedArray };
-
-type WebpModule = { decode(data: Uint8Array): Rgba | null };
-type AvifModule = { decode(data: Uint8Array, bitDepth: 8): Rgba | null };
+/** jSquash's decoders return ImageData-like RGBA. */
+type ImageDataLike = { width: number; height: number; data: Uint8ClampedArray };
+type WebpModule = { decode(data: Uint8Array): ImageDataLike | null };
+type AvifModule = { decode(data: Uint8Array, bitDepth: 8): ImageDataLike | null };
 type JpegEncModule = {
   encode(
     data: Uint8Array | Uint8ClampedArray,
@@ -47,19 +47,23 @@ const pngEnc = new CodecInstance<typeof pngEncodeWasm>(
 
 /** Throws on undecodable input (the caller turns that into invalid_image). */
 export function decodeWebp(bytes: Uint8Array): Promise<Rgba> {
-  return webpDec.run((codec) => codec.decode(bytes) ?? fail("libwebp could not decode it"));
+  return webpDec.run((codec) => asRgba(codec.decode(bytes) ?? fail("libwebp could not decode it")));
 }
 
 /** The primary image (or the first frame of a sequence), 8 bits per channel. */
 export function decodeAvif(bytes: Uint8Array): Promise<Rgba> {
-  return avifDec.run((codec) => codec.decode(bytes, 8) ?? fail("libavif could not decode it"));
+  return avifDec.run((codec) =>
+    asRgba(codec.decode(bytes, 8) ?? fail("libavif could not decode it"))
+  );
 }
 
 /**
- * Baseline mozjpeg at quality 90: HEIC is a camera format, so the JPEG that replaces it should
- * keep a photo's detail; baseline encodes about twice as fast as progressive.
+ * Baseline mozjpeg at quality 90, for ingest's HEIC → JPEG only: HEIC is a camera format, so the
+ * JPEG that replaces it should keep a photo's detail; baseline encodes about twice as fast as
+ * progressive. (The engine's encoder is jpeg_encode.ts; this one stays so that a stored
+ * original's bytes do not change.)
  */
-export function encodeJpeg(image: Rgba): Promise<Uint8Array> {
+export function encodeMozjpeg(image: Rgba): Promise<Uint8Array> {
   return jpegEnc.run((codec) =>
     codec.encode(image.data, image.width, image.height, {
       ...jpegDefaults,

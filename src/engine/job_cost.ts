@@ -1,6 +1,6 @@
 import type { IngestOptions } from "../imaging/mod.ts";
 import { readHeader } from "../imaging/header.ts";
-import { largestIcoEntry } from "../codecs/ico.ts";
+import { largestIcoEntry } from "../codecs/mod.ts";
 import { imageSizes } from "../imaging/isobmff.ts";
 import { readBmpHeader } from "../imaging/bmp_header.ts";
 import { resolveLimits } from "../imaging/limits.ts";

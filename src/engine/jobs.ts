@@ -7,7 +7,7 @@ import {
   runPipeline,
   type Source,
 } from "../transform/pipeline.ts";
-import { encodeBaselineJpeg } from "../codecs/jpeg_encode.ts";
+import { encodeJpeg } from "../codecs/mod.ts";
 
 /** Sniff, probe, decode, normalise and strip GPS: bytes as sent become bytes to store. */
 export type IngestJob = { kind: "ingest"; bytes: Uint8Array; opts: IngestOptions };
@@ -48,7 +48,7 @@ export function runJob<K extends JobKind>(job: JobOf<K>): Promise<JobResults[K]>
 export async function warmUp(): Promise<void> {
   const side = 16;
   const data = new Uint8Array(side * side * 4).fill(200);
-  const jpeg = encodeBaselineJpeg({ width: side, height: side, data }, 80);
+  const jpeg = encodeJpeg({ width: side, height: side, data }, 80);
   const source: Source = { bytes: jpeg, format: "jpeg", width: side, height: side, frames: 1 };
   for (const format of ["jpg", "webp"] as const) {
     await runPipeline(source, { w: 8 }, format).catch(() => {});

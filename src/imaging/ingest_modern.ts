@@ -1,11 +1,10 @@
 import { asInvalid, invalidImage } from "./errors.ts";
-import { decodeHeic } from "../codecs/heic_codec.ts";
+import { decodeAvif, decodeHeic, decodeWebp, encodeMozjpeg, type Rgba } from "../codecs/mod.ts";
 import { heifExifSegment, insertAfterJfif } from "./heif_exif.ts";
 import { isoBmffEnd, riffEnd } from "./image_end.ts";
 import { imageSizes } from "./isobmff.ts";
 import { checkLimits, type ImageLimits } from "./limits.ts";
 import type { InputFormat } from "./sniff.ts";
-import { decodeAvif, decodeWebp, encodeJpeg, type Rgba } from "../codecs/squoosh_codecs.ts";
 import { type Ingested, ingested } from "./stored_format.ts";
 import { stripIsoBmffGps, stripWebpGps } from "./strip_gps.ts";
 import { readWebpHeader } from "./webp_header.ts";
@@ -54,7 +53,7 @@ export async function ingestHeic(bytes: Uint8Array, limits: ImageLimits): Promis
   let image: Rgba;
   try {
     image = await decodeHeic(bytes, again);
-    jpeg = await encodeJpeg(onWhite(image));
+    jpeg = await encodeMozjpeg(onWhite(image));
   } catch (error) {
     throw asInvalid("heic", error);
   }

@@ -1,13 +1,11 @@
 import { readBmpHeader } from "./bmp_header.ts";
-import { decodeBmp } from "../codecs/bmp_decode.ts";
+import { decodeBmp, decodeIcoBmp, encodePng, largestIcoEntry } from "../codecs/mod.ts";
 import { asInvalid } from "./errors.ts";
 import { gifEnd } from "./gif_header.ts";
-import { decodeIcoBmp, largestIcoEntry } from "../codecs/ico.ts";
 import { jpegEnd, pngEnd } from "./image_end.ts";
 import { inspectRaster } from "./inspect.ts";
 import { checkLimits, type ImageLimits } from "./limits.ts";
 import type { RasterFormat } from "./sniff.ts";
-import { encodePng } from "../codecs/squoosh_codecs.ts";
 import { type Ingested, ingested } from "./stored_format.ts";
 import { stripJpegGps, stripPngGps } from "./strip_gps.ts";
 

@@ -1,6 +1,6 @@
 import { AppError } from "../http/app_error.ts";
 import { invalidImage, svgTooLarge } from "./errors.ts";
-import { svgSize } from "../codecs/resvg.ts";
+import { svgSize } from "../codecs/mod.ts";
 import { checkSvgIngest } from "./svg_budget.ts";
 import { type Ingested, ingested } from "./stored_format.ts";
 import { sanitizeSvg, SvgError } from "./svg_sanitize.ts";

@@ -9,7 +9,7 @@ import {
   type Decoder,
   decoders,
   jpegScaledSize,
-} from "../codecs/wasm_codecs.ts";
+} from "../codecs/mod.ts";
 
 export type RasterInfo = {
   format: RasterFormat;

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { AppError } from "../http/app_error.ts";
-import { largestIcoEntry } from "../codecs/ico.ts";
+import { decodeWebp, largestIcoEntry } from "../codecs/mod.ts";
 import { exifItemExtents, imageSizes } from "./isobmff.ts";
-import { decodeWebp } from "../codecs/squoosh_codecs.ts";
 import { readWebpHeader } from "./webp_header.ts";
 import {
   animatedWebp,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { encodePng } from "../codecs/squoosh_codecs.ts";
+import { encodePng } from "../codecs/mod.ts";
 import { AppError } from "../http/app_error.ts";
 import { checkSvgIngest, checkSvgRender, SVG_BUDGET } from "./svg_budget.ts";
 

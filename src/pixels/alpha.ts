@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 
 export function hasAlpha(img: Rgba): boolean {
   const d = img.data;

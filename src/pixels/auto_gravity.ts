@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 
 /**
  * `gravity=auto` without a model: the window keeps the part of the image with the most edges

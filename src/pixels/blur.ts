@@ -1,6 +1,6 @@
 // A sub-path import: the FFI-free v2 op, never imagescript's main entry (a native addon).
 import { gaussian } from "imagescript/v2/ops/blur.mjs";
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import { hasAlpha, premultiply, unpremultiply } from "./alpha.ts";
 
 type Framebuffer = { width: number; height: number; u8: Uint8Array | Uint8ClampedArray };

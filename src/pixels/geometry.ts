@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 
 /** One pixel per element: geometry moves whole pixels, never channels. */
 function pixels(img: Rgba): Uint32Array {

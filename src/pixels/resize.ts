@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import { hasAlpha, premultiply, unpremultiply } from "./alpha.ts";
 
 /** For each output index along one axis: the source indices it reads and their weights. */

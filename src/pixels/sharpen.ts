@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import { blur } from "./blur.ts";
 
 /** The radius of the blur the mask subtracts: fine detail, as photo editors default to. */

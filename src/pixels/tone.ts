@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 
 export type Tone = { brightness?: number; contrast?: number; gamma?: number };
 

@@ -1,15 +1,25 @@
-import type { DecodedFrame, Rgba } from "../codecs/decode_pixels.ts";
+import {
+  type DecodedFrame,
+  decodeSource,
+  encodeAvif,
+  encodeGif,
+  encodeJpeg,
+  encodePng,
+  encodeWebp,
+  exifFor,
+  insertExif,
+  readExif,
+  type Rgba,
+  type StoredFormat,
+  stripMetadata,
+} from "../codecs/mod.ts";
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
-import { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "../codecs/encoders.ts";
-import { encodeGif } from "../codecs/gif_encode.ts";
-import { exifFor, insertExif, readExif, stripMetadata } from "../codecs/jpeg_metadata.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
 import { touchesPixels } from "./pixel_rules.ts";
-import { decodeSource, type StoredFormat } from "../codecs/source_decode.ts";
 import { matteFor, type StepContext, stepsFor } from "./pipeline_steps.ts";
-import { isIdentityTone, toneLut } from "../pixels/tone.ts";
+import { isIdentityTone, toneLut } from "../pixels/mod.ts";
 import type { Box, Mask } from "../vision/mod.ts";
 
 /** A stored original, as the image doc describes it. */

@@ -1,13 +1,20 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
-import { flatten } from "../pixels/alpha.ts";
-import { autoCropOffset } from "../pixels/auto_gravity.ts";
-import { blur } from "../pixels/blur.ts";
-import { crop, flip, orient, pad, rotate } from "../pixels/geometry.ts";
+import type { Rgba } from "../codecs/mod.ts";
+import {
+  applyLut,
+  autoCropOffset,
+  blur,
+  crop,
+  flatten,
+  flip,
+  orient,
+  pad,
+  resize,
+  rotate,
+  saturate,
+  sharpen,
+} from "../pixels/mod.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import type { GeometryPlan } from "./plan.ts";
-import { resize } from "../pixels/resize.ts";
-import { sharpen } from "../pixels/sharpen.ts";
-import { applyLut, saturate } from "../pixels/tone.ts";
 import { applyMask, faceWindow, orientBoxes } from "../vision/mod.ts";
 import type { PipelineVision } from "./pipeline.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeJpegTurbo } from "../codecs/wasm_codecs.ts";
+import { decodeJpegTurbo } from "../codecs/mod.ts";
 import { runPipeline, type Source } from "./pipeline.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/", import.meta.url);

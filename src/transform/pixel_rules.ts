@@ -1,7 +1,7 @@
 import { extensionsOf, STORED_IDS } from "../formats/mod.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
-import type { StoredFormat } from "../codecs/source_decode.ts";
-import { isIdentityTone } from "../pixels/tone.ts";
+import type { StoredFormat } from "../codecs/mod.ts";
+import { isIdentityTone } from "../pixels/mod.ts";
 
 /** A stored format's extension (from the format registry): what serving it as it is means. */
 export const EXTENSION_OF: Record<StoredFormat, OutputFormat | "svg"> = extensionsOf(STORED_IDS);

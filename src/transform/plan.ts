@@ -1,4 +1,4 @@
-import type { Rect } from "../pixels/geometry.ts";
+import type { Rect } from "../pixels/mod.ts";
 import type { Fit, Gravity, TransformParams } from "./params.ts";
 
 /** Short side of the named sizes; `social` is a fixed Open Graph card. */

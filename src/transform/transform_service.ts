@@ -17,7 +17,7 @@ import type { PipelineVision } from "./pipeline.ts";
 import { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
 import { orientedSize, outputSize, planGeometry } from "./plan.ts";
 import { ALLOWED } from "./query_schema.ts";
-import type { StoredFormat } from "../codecs/source_decode.ts";
+import type { StoredFormat } from "../codecs/mod.ts";
 
 /**
  * Bumped whenever an encoder or operation changes its output: it is part of every ETag and

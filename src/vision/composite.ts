@@ -1,5 +1,5 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
-import type { Rect } from "../pixels/geometry.ts";
+import type { Rgba } from "../codecs/mod.ts";
+import type { Rect } from "../pixels/mod.ts";
 import type { Box } from "./boxes.ts";
 import { type Mask, resizeMask } from "./raster.ts";
 

@@ -1,7 +1,7 @@
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
-import { orient } from "../pixels/geometry.ts";
-import { decodeSource, type StoredFormat } from "../codecs/source_decode.ts";
+import { orient } from "../pixels/mod.ts";
+import { decodeSource, type StoredFormat } from "../codecs/mod.ts";
 import type { Box } from "./boxes.ts";
 import type { OnnxModel } from "./onnx_model.ts";
 import type { Mask } from "./raster.ts";

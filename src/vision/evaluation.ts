@@ -1,5 +1,5 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
-import { resize } from "../pixels/resize.ts";
+import type { Rgba } from "../codecs/mod.ts";
+import { resize } from "../pixels/mod.ts";
 import { type Mask, resizeMask } from "./raster.ts";
 
 /**

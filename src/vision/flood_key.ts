@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import type { Mask } from "./raster.ts";
 
 /** Share of border pixels that must be the backdrop colour for a photo to count as "plain". */

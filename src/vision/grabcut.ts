@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import type { Box } from "./boxes.ts";
 import type { Mask } from "./raster.ts";
 import { downscale } from "./raster.ts";

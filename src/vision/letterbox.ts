@@ -1,5 +1,5 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
-import { resize } from "../pixels/resize.ts";
+import type { Rgba } from "../codecs/mod.ts";
+import { resize } from "../pixels/mod.ts";
 
 /**
  * The image scaled to fit a `size`² square, top-left aligned, the rest black: detectors see

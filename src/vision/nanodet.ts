@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import { type Box, nms } from "./boxes.ts";
 import { letterbox } from "./letterbox.ts";
 import { model, tf } from "./tf_runtime.ts";

@@ -1,5 +1,5 @@
 import type { InferenceSession } from "onnxruntime-web";
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import { type Mask, resizeMask, toTensorData } from "./raster.ts";
 
 /** How the operator's model wants its RGB input: 0–1, ImageNet mean/std, or ISNet's −0.5–0.5. */

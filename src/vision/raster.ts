@@ -1,5 +1,5 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
-import { resize } from "../pixels/resize.ts";
+import type { Rgba } from "../codecs/mod.ts";
+import { resize } from "../pixels/mod.ts";
 
 /** An 8-bit single-channel image: 0 is background, 255 is foreground. */
 export type Mask = { width: number; height: number; data: Uint8Array };

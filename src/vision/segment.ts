@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import { blazeFaces } from "./blazeface.ts";
 import type { Box } from "./boxes.ts";
 import { scaleBoxes } from "./boxes.ts";

@@ -1,4 +1,4 @@
-import type { Rgba } from "../codecs/decode_pixels.ts";
+import type { Rgba } from "../codecs/mod.ts";
 import type { Mask } from "./raster.ts";
 import { toTensorData } from "./raster.ts";
 import { model, tf } from "./tf_runtime.ts";

@@ -1,5 +1,5 @@
 import type { BlobStore } from "../blob_store/mod.ts";
-import type { StoredFormat } from "../codecs/source_decode.ts";
+import type { StoredFormat } from "../codecs/mod.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import type { Box } from "./boxes.ts";
 import { visionBusy } from "./busy.ts";

@@ -10,8 +10,7 @@ import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
 import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
 import { concat } from "../../src/imaging/bytes.ts";
-import { encodePng, type Rgba } from "../../src/codecs/squoosh_codecs.ts";
-import { CodecInstance, emscripten } from "../../src/codecs/wasm_module.ts";
+import { CodecInstance, emscripten, encodePng, type Rgba } from "../../src/codecs/mod.ts";
 
 type Encoder = {
   encode(data: Uint8Array, w: number, h: number, options: Record<string, unknown>): Uint8Array;

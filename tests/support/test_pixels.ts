@@ -1,4 +1,4 @@
-import type { Rgba } from "../../src/codecs/decode_pixels.ts";
+import type { Rgba } from "../../src/codecs/mod.ts";
 
 /** Test helper: an image whose pixels come from `fn(x, y)` as [r, g, b, a]. */
 export function image(
