@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import type { ErrorCode } from "../src/http/app_error.ts";
 import { ERROR_CATALOGUE, errorEntry } from "../src/http/error_catalogue.ts";
+import { FORMATS, STORED_IDS } from "../src/formats/mod.ts";
 
 export const ActionSchema = z.object({
   type: z.enum(["fix", "register", "upgrade", "wait", "retry", "contact"]),
@@ -29,7 +30,7 @@ export const ErrorSchema = z.object({
 export const ImageObjectSchema = z.object({
   id: z.string().openapi({ example: "V1StGXR8Z5" }),
   link: z.string().openapi({ example: "http://localhost:8000/V1StGXR8Z5" }),
-  extension: z.enum(["jpg", "png", "gif", "webp", "avif", "svg"]),
+  extension: z.enum(STORED_IDS.map((id) => FORMATS[id].extension)),
   width: z.number().int(),
   height: z.number().int(),
   filesize: z.number().int(),

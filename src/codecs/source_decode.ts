@@ -1,3 +1,4 @@
+import type { StoredId } from "../formats/mod.ts";
 import { decodePixels } from "./decode_pixels.ts";
 import type { DecodedFrame, Rgba } from "./rgba.ts";
 import { loadResvg } from "./resvg.ts";
@@ -5,8 +6,8 @@ import { checkSvgRender } from "../imaging/svg_budget.ts";
 import { decodeAvif, decodeWebp } from "./squoosh_codecs.ts";
 import { unpremultiply } from "../pixels/mod.ts";
 
-/** Every stored format (SPEC §2): HEIC, BMP and ICO were converted at ingest. */
-export type StoredFormat = "jpeg" | "png" | "gif" | "webp" | "avif" | "svg";
+/** Every stored format (SPEC §2, src/formats): HEIC, BMP and ICO were converted at ingest. */
+export type StoredFormat = StoredId;
 
 export type SourceOptions = {
   /** The smallest size the pipeline needs (stored orientation); JPEG and SVG use it. */

@@ -1,3 +1,4 @@
+import { FORMATS } from "../formats/mod.ts";
 import { codecUnavailable, invalidImage } from "./errors.ts";
 import { swapsAxes } from "./exif_orientation.ts";
 import { readHeader } from "./header.ts";
@@ -13,7 +14,7 @@ import {
 
 export type RasterInfo = {
   format: RasterFormat;
-  extension: "jpg" | "png" | "gif";
+  extension: (typeof FORMATS)[RasterFormat]["extension"];
   mime: string;
   /** As displayed: after EXIF orientation 5–8, width and height are swapped. */
   width: number;
@@ -25,12 +26,6 @@ export type RasterInfo = {
 
 /** Limits from SPEC §4; pass `config.limits` to use the configured values. */
 export type InspectLimits = ImageLimits;
-
-const TYPES: Record<RasterFormat, Pick<RasterInfo, "extension" | "mime">> = {
-  jpeg: { extension: "jpg", mime: "image/jpeg" },
-  png: { extension: "png", mime: "image/png" },
-  gif: { extension: "gif", mime: "image/gif" },
-};
 
 /**
  * Checks the header against the limits, then decodes every pixel (and every GIF frame) so that a
@@ -60,7 +55,8 @@ export async function inspectRaster(
   const swap = swapsAxes(header.orientation);
   return {
     format,
-    ...TYPES[format],
+    extension: FORMATS[format].extension,
+    mime: FORMATS[format].mime,
     width: swap ? height : width,
     height: swap ? width : height,
     frames,

@@ -1,3 +1,4 @@
+import { FORMATS } from "../formats/mod.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import { touchesPixels } from "./pipeline.ts";
 
@@ -31,8 +32,8 @@ export function negotiateFormat(
   if (source.format === "gif" && source.frames > 1) return undefined;
   if (source.format === "svg" && !touchesPixels(p)) return undefined;
   const types = listed(accept ?? "");
-  if (types.has("image/avif")) return "avif";
-  if (types.has("image/webp")) return "webp";
+  if (types.has(FORMATS.avif.mime)) return FORMATS.avif.extension;
+  if (types.has(FORMATS.webp.mime)) return FORMATS.webp.extension;
   return undefined;
 }
 

@@ -95,7 +95,7 @@ export class TransformService {
     if (!original) this.#checkLimits(doc, width, height, format);
     return {
       format,
-      mime: format === "svg" ? "image/svg+xml" : FORMAT_MIME[format],
+      mime: format === "svg" ? FORMATS.svg.mime : FORMAT_MIME[format],
       key,
       etag: await etag(doc.blob.hash, original ? "" : key),
       original,
