@@ -16,8 +16,8 @@ export type SourceOptions = {
 };
 
 /**
- * Decodes a stored original to RGBA frames. JPEG, PNG and GIF go through imaging's
- * imagescript decoders, WebP and AVIF through its jSquash decoders, and SVG is rasterised
+ * Decodes a stored original to RGBA frames. JPEG, PNG and GIF go through decode_pixels.ts
+ * (libjpeg-turbo, imagescript), WebP and AVIF through the jSquash decoders, and SVG is rasterised
  * by resvg at the size the output needs, so a vector stays sharp at any size.
  */
 export async function decodeSource(

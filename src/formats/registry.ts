@@ -16,7 +16,7 @@ export type FormatInfo = {
   output: boolean;
   alpha: boolean;
   animation: boolean;
-  /** The codecs that read and write it (src/imaging, src/transform). */
+  /** The codecs that read and write it (src/codecs). */
   decoders: readonly string[];
   encoders: readonly string[];
 };

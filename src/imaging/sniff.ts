@@ -1,6 +1,6 @@
 import { hasAscii, latin1, u16le, u32be, u32le } from "./bytes.ts";
 
-/** The formats imagescript's FFI-free wasm decoders read (see wasm_codecs.ts). */
+/** The formats imagescript's FFI-free wasm decoders read (see src/codecs/wasm_codecs.ts). */
 export type RasterFormat = "jpeg" | "png" | "gif";
 
 /** Everything ingest accepts. HEIC/HEIF, BMP and ICO are converted on the way in. */
