@@ -10,6 +10,7 @@ import {
   seconds,
   withFileKv,
 } from "./support.ts";
+import { streams } from "../domain/streams.ts";
 
 const EVENTS = 5_000;
 const WARMUP = 300;
@@ -17,15 +18,15 @@ const TARGET = { op: ">=", value: 1_500 } as const;
 
 /** One event per append, all to one stream, each expecting the head the previous one left. */
 async function oneStream(store: EventStore, id: string, count: number) {
-  const stream = `image-${id}`;
+  const stream = streams.image(id);
   let head: StreamHead = await store.head(stream);
   for (let i = 0; i < count; i++) {
     const res = await store.append({
       writes: [{ stream, expected: head, events: [imageUploadedEvent(id, i)] }],
       meta: appendMeta(i),
     });
-    if (!res.ok) throw new Error(`append to ${stream} failed: ${res.reason}`);
-    head = res.heads[stream];
+    if (!res.ok) throw new Error(`append to ${stream.key} failed: ${res.reason}`);
+    head = res.heads[stream.key];
   }
 }
 

@@ -4,7 +4,8 @@ import { loadConfig } from "../src/config.ts";
 import { randomIds } from "../src/ids.ts";
 import { buildServices, type Services } from "../src/services.ts";
 import type { ImageUploaded } from "../domain/image/events.ts";
-import type { EventStore, NewEvent } from "../src/event_store/mod.ts";
+import { type EventStore, type NewEvent, NO_STREAM } from "../src/event_store/mod.ts";
+import { streams } from "../domain/streams.ts";
 
 /** A target the figure is held to: at least (`>=`) or below (`<`) `value`. */
 export type Target = { op: ">=" | "<"; value: number };
@@ -121,8 +122,8 @@ export async function appendUploads(store: EventStore, count: number, offset = 0
     const id = imageIdFor(i);
     const res = await store.append({
       writes: [{
-        stream: `image-${id}`,
-        expected: { version: 0, versionstamp: null },
+        stream: streams.image(id),
+        expected: NO_STREAM,
         events: [imageUploadedEvent(id, i)],
       }],
       meta: appendMeta(i),

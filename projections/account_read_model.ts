@@ -7,6 +7,7 @@ import type {
   StorageReleased,
 } from "../domain/account/events.ts";
 import type { PlanName } from "../domain/account/plans.ts";
+import { idIn } from "../domain/streams.ts";
 import type { Projection } from "./projection.ts";
 
 export type KeySummary = {
@@ -35,7 +36,10 @@ export type AccountDoc = {
 export const accountReadModel: Projection<AccountDoc> = {
   name: "accounts",
   version: 1,
-  docId: (e) => e.stream.startsWith("account-") ? [e.stream.slice(8)] : null,
+  docId(e) {
+    const id = idIn("account", e.stream);
+    return id === null ? null : [id];
+  },
   evolve(doc, event) {
     if (event.type === "AccountRegistered") {
       const d = event.data as AccountRegistered;
@@ -102,6 +106,7 @@ export const apiKeyIndex: Projection<ApiKeyDoc> = {
   evolve(_doc, event) {
     if (event.type === "ApiKeyRevoked") return null;
     const d = event.data as ApiKeyCreated;
-    return { account_id: event.stream.slice(8), key_id: d.key_id };
+    // Key events are only ever appended to account streams (docId above names them by hash).
+    return { account_id: idIn("account", event.stream) ?? "", key_id: d.key_id };
   },
 };

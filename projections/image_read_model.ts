@@ -1,12 +1,15 @@
 import type { StoredEvent } from "../domain/event_envelope.ts";
+import { applyImageEdit } from "../domain/image/evolve.ts";
 import type {
   CaptionChanged,
   ImageDeleted,
+  ImageEditEvent,
   ImageExpired,
   ImagePlaceholdersComputed,
   ImageUploaded,
   MetadataChanged,
 } from "../domain/image/events.ts";
+import { idIn } from "../domain/streams.ts";
 import { imageIndexes } from "./expiry_index.ts";
 import type { Projection } from "./projection.ts";
 
@@ -21,7 +24,10 @@ export type ImageDoc = ImageUploaded & {
 export const imageReadModel: Projection<ImageDoc> = {
   name: "images",
   version: 1,
-  docId: (e) => e.stream.startsWith("image-") ? [e.stream.slice(6)] : null,
+  docId(e) {
+    const id = idIn("image", e.stream);
+    return id === null ? null : [id];
+  },
   evolve(doc, event: StoredEvent) {
     switch (event.type) {
       case "ImageUploaded":
@@ -42,30 +48,26 @@ export const imageReadModel: Projection<ImageDoc> = {
           deleted_at: (event.data as ImageDeleted).deleted_at,
           version: event.version,
         };
-      case "CaptionChanged": {
+      case "CaptionChanged":
+      case "MetadataChanged":
+      case "ImagePlaceholdersComputed":
         if (!doc) return null;
-        const { caption: _old, ...rest } = doc;
-        const caption = (event.data as CaptionChanged).caption;
-        return { ...rest, ...(caption === null ? {} : { caption }), version: event.version };
-      }
-      case "MetadataChanged": {
-        if (!doc) return null;
-        const { metadata: _old, ...rest } = doc;
-        const metadata = (event.data as MetadataChanged).metadata;
-        return {
-          ...rest,
-          ...(Object.keys(metadata).length ? { metadata } : {}),
-          version: event.version,
-        };
-      }
-      case "ImagePlaceholdersComputed": {
-        if (!doc) return null;
-        const { thumbhash, dominant_color } = event.data as ImagePlaceholdersComputed;
-        return { ...doc, thumbhash, dominant_color, version: event.version };
-      }
+        return { ...applyImageEdit(doc, editOf(event)), version: event.version };
       default:
         return doc;
     }
   },
   indexes: imageIndexes,
 };
+
+/** A stored edit event as the domain's shared edit rules take it. */
+function editOf(event: StoredEvent): ImageEditEvent {
+  switch (event.type) {
+    case "CaptionChanged":
+      return { type: event.type, data: event.data as CaptionChanged };
+    case "MetadataChanged":
+      return { type: event.type, data: event.data as MetadataChanged };
+    default:
+      return { type: "ImagePlaceholdersComputed", data: event.data as ImagePlaceholdersComputed };
+  }
+}

@@ -1,11 +1,10 @@
-import { accountDecider, emailClaimDecider } from "../domain/account/decider.ts";
-import { imageDecider } from "../domain/image/decider.ts";
+import { DECIDERS } from "../domain/deciders.ts";
 import { ALL_PROJECTIONS } from "../projections/mod.ts";
 import { AccountService } from "./accounts/account_service.ts";
 import { EmailVault } from "./accounts/email_vault.ts";
 import { RateLimiter } from "./accounts/rate_limiter.ts";
 import { Sessions } from "./accounts/sessions.ts";
-import { ActorRuntime, type Decider, type DomainEventLike } from "./actors/mod.ts";
+import { ActorRuntime } from "./actors/mod.ts";
 import { openBlobStore } from "./blob_store/mod.ts";
 import type { Clock } from "./clock.ts";
 import type { Config } from "./config.ts";
@@ -24,8 +23,6 @@ import { VisionClient, VisionService } from "./vision/mod.ts";
 
 export type Services = ReturnType<typeof buildServices>;
 
-type AnyDecider = Decider<unknown, unknown, DomainEventLike>;
-
 /** The application services over one KV: shared by the server, the CLI tasks and the tests. */
 export function buildServices(
   config: Config,
@@ -36,16 +33,10 @@ export function buildServices(
   opts: { engine?: Engine } = {},
 ) {
   const store = new EventStore(kv, ALL_PROJECTIONS);
-  const runtime = new ActorRuntime(
-    store,
-    {
-      image: imageDecider as unknown as AnyDecider,
-      account: accountDecider as unknown as AnyDecider,
-      email: emailClaimDecider as unknown as AnyDecider,
-    },
-    eventCodec,
-    { idleMs: config.actorIdleMs, maxRetries: 8 },
-  );
+  const runtime = new ActorRuntime(store, DECIDERS, eventCodec, {
+    idleMs: config.actorIdleMs,
+    maxRetries: 8,
+  });
   const blobs = openBlobStore(config, kv);
   const readModels = new ReadModels(store);
   const queries = new ImageQueries(readModels);

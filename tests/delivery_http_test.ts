@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { runExpiryJob } from "../src/images/expire_job.ts";
 import { fixture, testApp } from "./support/test_app.ts";
 import { DAY_MS, expectError, type TestApp, uploadOk, withApp } from "./support/http.ts";
+import { streams } from "../domain/streams.ts";
 
 const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
 const nowSeconds = (t: TestApp) => Math.floor(t.clock.now() / 1000);
@@ -11,7 +12,7 @@ async function get(t: TestApp, path: string, headers: Record<string, string> = {
 }
 
 async function blobHashOf(t: TestApp, id: string): Promise<string> {
-  const { events } = await t.services.store.readStream(`image-${id}`);
+  const { events } = await t.services.store.readStream(streams.image(id));
   return (events[0].data as { blob: { hash: string } }).blob.hash;
 }
 
@@ -171,7 +172,7 @@ Deno.test("the expiry job expires a due image once and deletes its blob", async 
     const again = await runExpiryJob(t.services, { nowMs: t.clock.now() });
     assert.equal(again.expired, 0);
 
-    const { events } = await t.services.store.readStream(`image-${img.id}`);
+    const { events } = await t.services.store.readStream(streams.image(img.id));
     assert.deepEqual(events.map((e) => e.type), ["ImageUploaded", "ImageExpired"]);
     assert.equal(await t.services.blobs.stat(hash), null);
     await expectError(await get(t, `/${img.id}`), 410, "gone");

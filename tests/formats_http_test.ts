@@ -5,6 +5,7 @@ import { fixture, FIXTURES } from "./support/test_app.ts";
 import { pngHeaderOnly, rotatedRocket } from "./support/images.ts";
 import { expectError, postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { avif, bmpFromBmpTs, gradient, icoDib, icoFile, png, webp } from "./support/formats.ts";
+import { streams } from "../domain/streams.ts";
 
 const enc = new TextEncoder();
 const HTML = enc.encode("<!DOCTYPE html><html><body><script>alert(document.cookie)</script>");
@@ -18,7 +19,7 @@ async function served(t: TestApp, id: string): Promise<{ res: Response; bytes: U
 
 /** The original as stored, before any delivery-time processing. */
 async function stored(t: TestApp, id: string): Promise<Uint8Array> {
-  const { events } = await t.services.store.readStream(`image-${id}`);
+  const { events } = await t.services.store.readStream(streams.image(id));
   const hash = (events[0].data as { blob: { hash: string } }).blob.hash;
   const blob = await t.services.blobs.read(hash);
   assert.ok(blob);

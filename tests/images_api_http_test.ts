@@ -13,6 +13,7 @@ import {
 } from "./support/accounts.ts";
 import { expectError, type ImageJson, postUpload, type TestApp, withApp } from "./support/http.ts";
 import { testApp } from "./support/test_app.ts";
+import { streams } from "../domain/streams.ts";
 
 type Owned = ImageJson & { version: number; source: string; frames: number };
 type Page = { data: Owned[]; next_cursor: string | null; has_more: boolean };
@@ -185,7 +186,7 @@ Deno.test("deleting an image answers 204, its link 410, and frees its storage", 
     const usage = (await account(t, key)).usage;
     assert.equal(usage.storage_used_bytes, keep.filesize);
     assert.equal(usage.uploads_used, 2, "a deletion does not refund the monthly upload");
-    const types = await eventTypes(t, `account-${accountId}`);
+    const types = await eventTypes(t, streams.account(accountId));
     assert.equal(types.filter((x) => x === "StorageReleased").length, 1);
     const list = await listPage(t, key, "");
     assert.deepEqual(list.data.map((d) => d.id), [keep.id]);
@@ -202,11 +203,11 @@ Deno.test("when an owned image with a ttl expires, its storage is released", asy
     const report = await runExpiryJob(t.services, { nowMs: t.clock.now() });
     assert.deepEqual([report.expired, report.failed], [1, []]);
     assert.equal((await account(t, key)).usage.storage_used_bytes, 0);
-    const types = await eventTypes(t, `account-${accountId}`);
+    const types = await eventTypes(t, streams.account(accountId));
     assert.equal(types.filter((x) => x === "StorageReleased").length, 1);
     // Running the job again releases nothing twice.
     await runExpiryJob(t.services, { nowMs: t.clock.now() });
-    assert.equal((await eventTypes(t, `account-${accountId}`)).length, types.length);
+    assert.equal((await eventTypes(t, streams.account(accountId))).length, types.length);
   });
 });
 
@@ -240,7 +241,7 @@ Deno.test("deleting the same image twice at once, on two runtimes, frees its sto
     );
     const statuses = [(await drain(x)).status, (await drain(y)).status].sort();
     assert.ok(statuses[0] === 204 && [204, 410].includes(statuses[1]), String(statuses));
-    const types = await eventTypes(a, `account-${accountId}`);
+    const types = await eventTypes(a, streams.account(accountId));
     assert.equal(types.filter((e) => e === "StorageReleased").length, 1);
     assert.equal((await account(b, key)).usage.storage_used_bytes, 0);
   } finally {

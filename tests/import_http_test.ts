@@ -3,6 +3,7 @@ import { VERSION } from "../src/version.ts";
 import { expectError, type ImageJson, withApp } from "./support/http.ts";
 import { importOk, postImport, TIMEOUT_MS, withImportApp } from "./support/import_http.ts";
 import { fixture } from "./support/test_app.ts";
+import { streams } from "../domain/streams.ts";
 
 Deno.test("importing a fixture from an allowed origin answers 201 like an upload and records the URL", async () => {
   await withImportApp(async (t, origin, hits) => {
@@ -23,7 +24,7 @@ Deno.test("importing a fixture from an allowed origin answers 201 like an upload
     assert.equal(img.expires_at, img.created_at + 7200);
     assert.equal(res.headers.get("location"), img.link);
 
-    const { events } = await t.services.store.readStream(`image-${img.id}`);
+    const { events } = await t.services.store.readStream(streams.image(img.id));
     const data = events[0].data as { source: string; source_url: string };
     assert.equal(data.source, "import");
     assert.equal(data.source_url, `${origin}/fixtures/portrait.jpg`);

@@ -8,6 +8,7 @@ import { type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.
 import { assertReplayClean } from "./support/isolates.ts";
 import { rotatedRocket } from "./support/images.ts";
 import { fixture, testApp } from "./support/test_app.ts";
+import { streams } from "../domain/streams.ts";
 
 type WithPlaceholders = ImageJson & {
   thumbhash: string;
@@ -110,7 +111,7 @@ Deno.test("an SVG a pixel thin, tall or wide, still gets its placeholders", asyn
 async function legacyImage(t: TestApp, id: string, bytes: Uint8Array, size: [number, number]) {
   const at = t.clock.now();
   const blob = await t.services.blobs.put(bytes, at);
-  await t.services.runtime.send(`image-${id}`, {
+  await t.services.runtime.send(streams.image(id), {
     type: "UploadImage",
     now: toUnixSeconds(at),
     anonRetentionSeconds: t.services.config.limits.anonRetentionSeconds,
@@ -145,7 +146,7 @@ Deno.test("the backfill gives older images the placeholders ingest would, once; 
 
     const dry = await backfillPlaceholders(t.services, { dryRun: true });
     assert.deepEqual([dry.computed, dry.present], [2, 1]);
-    assert.equal((await eventTypes(t, "image-Legacy0001")).length, 1, "a dry run appends nothing");
+    assert.equal((await eventTypes(t, streams.image("Legacy0001"))).length, 1, "a dry run appends nothing");
 
     const report = await backfillPlaceholders(t.services);
     assert.deepEqual(report, { scanned: 3, computed: 2, present: 1, ended: 0, failed: [] });
@@ -156,14 +157,14 @@ Deno.test("the backfill gives older images the placeholders ingest would, once; 
       (await (await t.app.request("/v1/images/Legacy0002")).json()).dominant_color,
       "#ffffff",
     );
-    assert.deepEqual(await eventTypes(t, "image-Legacy0001"), [
+    assert.deepEqual(await eventTypes(t, streams.image("Legacy0001")), [
       "ImageUploaded",
       "ImagePlaceholdersComputed",
     ]);
 
     const again = await backfillPlaceholders(t.services);
     assert.deepEqual([again.computed, again.present], [0, 3]);
-    assert.equal((await eventTypes(t, "image-Legacy0001")).length, 2, "nothing appended twice");
+    assert.equal((await eventTypes(t, streams.image("Legacy0001"))).length, 2, "nothing appended twice");
     await assertReplayClean(t);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from "./support/accounts.ts";
 import { type ErrorJson, expectError, type TestApp, withApp } from "./support/http.ts";
 import { testApp } from "./support/test_app.ts";
+import { streams } from "../domain/streams.ts";
 
 type QuotaError = ErrorJson & { usage: Omit<Usage, "period"> };
 
@@ -96,7 +97,7 @@ Deno.test("following the upgrade link shows a one-button page; confirming it lif
     const me = await account(t, key);
     assert.equal(me.usage.plan, "pro");
     assert.equal(me.usage.uploads_limit, 1_000);
-    const types = (await t.services.store.readStream(`account-${accountId}`)).events.map((e) =>
+    const types = (await t.services.store.readStream(streams.account(accountId))).events.map((e) =>
       e.type
     );
     assert.equal(types.filter((x) => x === "PlanChanged").length, 1);
@@ -209,7 +210,7 @@ async function assertExactlyThreeConsumed(
   const me = await account(t, key);
   assert.equal(me.usage.uploads_used, 3);
   assert.equal(me.usage.storage_used_bytes, 3 * size);
-  const { events } = await t.services.store.readStream(`account-${accountId}`);
+  const { events } = await t.services.store.readStream(streams.account(accountId));
   assert.equal(events.filter((e) => e.type === "QuotaConsumed").length, 3);
   const list = await (await keyedUploadList(t, key)).json();
   assert.equal(list.data.length, 3, "exactly three images exist");

@@ -2,23 +2,24 @@ import assert from "node:assert/strict";
 import { keys } from "../src/event_store/mod.ts";
 import { replay } from "../src/replay/replay.ts";
 import { FRESH, memoryStore, META, uploadedData } from "./support/store.ts";
+import { streams } from "../domain/streams.ts";
 
 async function seed(store: Awaited<ReturnType<typeof memoryStore>>["store"], n: number) {
   for (let i = 0; i < n; i++) {
     const id = `rep${String(i).padStart(7, "0")}`;
     await store.append({
       writes: [{
-        stream: `image-${id}`,
+        stream: streams.image(id),
         expected: FRESH,
         events: [{ type: "ImageUploaded", schema: 1, data: uploadedData(id) }],
       }],
       meta: META,
     });
     if (i % 3 === 0) {
-      const head = await store.head(`image-${id}`);
+      const head = await store.head(streams.image(id));
       await store.append({
         writes: [{
-          stream: `image-${id}`,
+          stream: streams.image(id),
           expected: head,
           events: [{ type: "ImageExpired", schema: 1, data: { id, expired_at: 9 } }],
         }],
@@ -77,7 +78,7 @@ Deno.test("replay --apply switches to the rebuilt generation and later appends l
 
   await s.store.append({
     writes: [{
-      stream: "image-late000000",
+      stream: streams.image("late000000"),
       expected: FRESH,
       events: [{ type: "ImageUploaded", schema: 1, data: uploadedData("late000000") }],
     }],
@@ -95,7 +96,7 @@ Deno.test("an append prepared before a switch is redone in the new generation", 
   await replay(new EventStore(s.kv, s.store.projections), { apply: true, now: 99 });
   await s.store.append({
     writes: [{
-      stream: "image-stale00000",
+      stream: streams.image("stale00000"),
       expected: FRESH,
       events: [{ type: "ImageUploaded", schema: 1, data: uploadedData("stale00000") }],
     }],

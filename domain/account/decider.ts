@@ -1,5 +1,6 @@
+import type { Decider } from "../decider.ts";
 import { DomainError } from "../errors.ts";
-import type { AccountEvent, AccountRegistered, ApiKeyCreated } from "./events.ts";
+import type { AccountEvent, AccountRegistered, ApiKeyCreated, EmailEvent } from "./events.ts";
 import { periodOf, type Plan, PLAN_NAMES, type PlanName } from "./plans.ts";
 
 export const MAX_ACTIVE_KEYS = 25;
@@ -184,7 +185,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
   }
 }
 
-export const accountDecider = {
+export const accountDecider: Decider<AccountState, AccountCommand, AccountEvent> = {
   initialState: initialAccountState,
   evolve: evolveAccount,
   decide: decideAccount,
@@ -192,15 +193,11 @@ export const accountDecider = {
 
 /** `email-{hmac}`: the first account to claim an address keeps it. */
 export type EmailClaimState = { claimed_by: string | null };
-export const emailClaimDecider = {
-  initialState: (): EmailClaimState => ({ claimed_by: null }),
-  evolve: (
-    _s: EmailClaimState,
-    e: { type: "EmailClaimed"; data: { account_id: string } },
-  ): EmailClaimState => ({
-    claimed_by: e.data.account_id,
-  }),
-  decide: (c: { type: "ClaimEmail"; account_id: string }, s: EmailClaimState) => {
+export type ClaimEmail = { type: "ClaimEmail"; account_id: string };
+export const emailClaimDecider: Decider<EmailClaimState, ClaimEmail, EmailEvent> = {
+  initialState: () => ({ claimed_by: null }),
+  evolve: (_s, e) => ({ claimed_by: e.data.account_id }),
+  decide: (c, s) => {
     if (s.claimed_by !== null) {
       throw new DomainError(
         "already_exists",
@@ -209,6 +206,6 @@ export const emailClaimDecider = {
         "Log in instead, or use another address.",
       );
     }
-    return [{ type: "EmailClaimed" as const, data: { account_id: c.account_id } }];
+    return [{ type: "EmailClaimed", data: { account_id: c.account_id } }];
   },
 };

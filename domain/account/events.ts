@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EventOf } from "../event_envelope.ts";
 import { PLAN_NAMES } from "./plans.ts";
 
 const Hex64 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -48,14 +49,6 @@ export type PlanChanged = z.infer<typeof PlanChanged>;
 export type QuotaConsumed = z.infer<typeof QuotaConsumed>;
 export type StorageReleased = z.infer<typeof StorageReleased>;
 
-export type AccountEvent =
-  | { type: "AccountRegistered"; data: AccountRegistered }
-  | { type: "ApiKeyCreated"; data: ApiKeyCreated }
-  | { type: "ApiKeyRevoked"; data: ApiKeyRevoked }
-  | { type: "PlanChanged"; data: PlanChanged }
-  | { type: "QuotaConsumed"; data: QuotaConsumed }
-  | { type: "StorageReleased"; data: StorageReleased };
-
 export const ACCOUNT_EVENT_SCHEMAS = {
   AccountRegistered: { version: 1, schema: AccountRegistered },
   ApiKeyCreated: { version: 1, schema: ApiKeyCreated },
@@ -64,8 +57,9 @@ export const ACCOUNT_EVENT_SCHEMAS = {
   QuotaConsumed: { version: 1, schema: QuotaConsumed },
   StorageReleased: { version: 1, schema: StorageReleased },
 } as const;
+export type AccountEvent = EventOf<typeof ACCOUNT_EVENT_SCHEMAS>;
 
 /** The `email-{hmac}` stream: one claim per address, so two sign-ups cannot share it. */
 export const EmailClaimed = z.object({ account_id: z.string().min(1).max(32) });
-export type EmailEvent = { type: "EmailClaimed"; data: z.infer<typeof EmailClaimed> };
 export const EMAIL_EVENT_SCHEMAS = { EmailClaimed: { version: 1, schema: EmailClaimed } } as const;
+export type EmailEvent = EventOf<typeof EMAIL_EVENT_SCHEMAS>;

@@ -1,4 +1,6 @@
+import type { Decider } from "../decider.ts";
 import { DomainError } from "../errors.ts";
+import { applyImageEdit } from "./evolve.ts";
 import type { ImageEvent, ImageUploaded } from "./events.ts";
 import { expiryFor } from "./retention.ts";
 
@@ -48,25 +50,12 @@ export function evolveImage(state: ImageState, event: ImageEvent): ImageState {
       return state.status === "absent"
         ? state
         : { status: "deleted", image: state.image, ended_at: event.data.deleted_at };
-    case "CaptionChanged": {
-      if (state.status === "absent") return state;
-      const { caption: _old, ...rest } = state.image;
-      const image = event.data.caption === null ? rest : { ...rest, caption: event.data.caption };
-      return { ...state, image };
-    }
-    case "ImagePlaceholdersComputed": {
-      if (state.status === "absent") return state;
-      const { thumbhash, dominant_color } = event.data;
-      return { ...state, image: { ...state.image, thumbhash, dominant_color } };
-    }
-    case "MetadataChanged": {
-      if (state.status === "absent") return state;
-      const { metadata: _old, ...rest } = state.image;
-      const image = Object.keys(event.data.metadata).length
-        ? { ...rest, metadata: event.data.metadata }
-        : rest;
-      return { ...state, image };
-    }
+    case "CaptionChanged":
+    case "MetadataChanged":
+    case "ImagePlaceholdersComputed":
+      return state.status === "absent"
+        ? state
+        : { ...state, image: applyImageEdit(state.image, event) };
   }
 }
 
@@ -139,7 +128,7 @@ export function decideImage(command: ImageCommand, state: ImageState): ImageEven
   }
 }
 
-export const imageDecider = {
+export const imageDecider: Decider<ImageState, ImageCommand, ImageEvent> = {
   initialState: initialImageState,
   evolve: evolveImage,
   decide: decideImage,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EventOf } from "../event_envelope.ts";
 
 export const CAPTION_MAX = 2000;
 export const METADATA_MAX_FIELDS = 20;
@@ -75,15 +76,11 @@ export const ImagePlaceholdersComputed = z.object({
 });
 export type ImagePlaceholdersComputed = z.infer<typeof ImagePlaceholdersComputed>;
 
-export type ImageEvent =
-  | { type: "ImageUploaded"; data: ImageUploaded }
-  | { type: "ImageExpired"; data: ImageExpired }
-  | { type: "ImageDeleted"; data: ImageDeleted }
-  | { type: "CaptionChanged"; data: CaptionChanged }
-  | { type: "MetadataChanged"; data: MetadataChanged }
-  | { type: "ImagePlaceholdersComputed"; data: ImagePlaceholdersComputed };
 
-/** The current schema version of each event's `data`; older versions are upcast on read. */
+/**
+ * The schema version each event's `data` is stored under. All are at 1: when one changes, the
+ * store needs an upcaster for the older version (there is none yet, so none is wired).
+ */
 export const IMAGE_EVENT_SCHEMAS = {
   ImageUploaded: { version: 1, schema: ImageUploaded },
   ImageExpired: { version: 1, schema: ImageExpired },
@@ -92,3 +89,10 @@ export const IMAGE_EVENT_SCHEMAS = {
   MetadataChanged: { version: 1, schema: MetadataChanged },
   ImagePlaceholdersComputed: { version: 1, schema: ImagePlaceholdersComputed },
 } as const;
+
+export type ImageEvent = EventOf<typeof IMAGE_EVENT_SCHEMAS>;
+/** The events that change an image's caption, metadata or placeholders (see ./evolve.ts). */
+export type ImageEditEvent = Extract<
+  ImageEvent,
+  { type: "CaptionChanged" | "MetadataChanged" | "ImagePlaceholdersComputed" }
+>;

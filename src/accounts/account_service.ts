@@ -16,6 +16,7 @@ import type { IdGenerator } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import type { EmailVault } from "./email_vault.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
+import { streams } from "../../domain/streams.ts";
 
 export const API_KEY_PREFIX = "img_live_";
 const API_KEY = /^img_live_[0-9A-Za-z]{43}$/;
@@ -41,7 +42,7 @@ export class AccountService {
   }
 
   #send(accountId: string, command: AccountCommand) {
-    return this.deps.runtime.send(`account-${accountId}`, command, {
+    return this.deps.runtime.send(streams.account(accountId), command, {
       meta: this.#meta(`account:${accountId}`),
     });
   }
@@ -74,8 +75,8 @@ export class AccountService {
       created_at,
     };
     await runtime.transact([
-      { stream: `email-${email_hmac}`, command: { type: "ClaimEmail", account_id } },
-      { stream: `account-${account_id}`, command: { type: "Register", data } },
+      { stream: streams.email(email_hmac), command: { type: "ClaimEmail", account_id } },
+      { stream: streams.account(account_id), command: { type: "Register", data } },
     ], { meta: this.#meta(`account:${account_id}`) });
     return account_id;
   }
@@ -145,7 +146,3 @@ export class AccountService {
 
 const DUMMY_HASH =
   "pbkdf2-sha256$600000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
-
-export function assertKnownAccount(doc: AccountDoc | null): asserts doc is AccountDoc {
-  if (!doc) throw new DomainError("not_found", "No such account.");
-}

@@ -1,37 +1,48 @@
+import type {
+  CommandOf,
+  Decider,
+  DomainEventLike,
+  SomeDecider,
+  StateOf,
+} from "../../domain/decider.ts";
+import type { Deciders } from "../../domain/deciders.ts";
 import type { StoredEvent } from "../../domain/event_envelope.ts";
 import { DomainError } from "../../domain/errors.ts";
-import type { EventStore, NewEvent, StreamHead } from "../event_store/mod.ts";
+import type { ExpectedVersion, StreamId } from "../../domain/streams.ts";
+import { type EventStore, NO_STREAM, type NewEvent, type StreamHead } from "../event_store/mod.ts";
 
-export type DomainEventLike = { type: string; data: unknown };
+export type { Decider, DomainEventLike };
 
-export type Decider<S, C, E extends DomainEventLike> = {
-  initialState(): S;
-  evolve(state: S, event: E): S;
-  decide(command: C, state: S): E[];
-};
+/** The decider of each stream type the runtime serves. */
+export type DeciderMap = Record<string, SomeDecider>;
 
 /** Turns a decided event into what gets stored: validates `data` and stamps its schema version. */
 export type EventCodec = (event: DomainEventLike) => NewEvent;
 
-export type TransactStep = {
-  stream: string;
-  /** A command, or one derived from the events the earlier steps decided (null: nothing). */
-  command: unknown | ((prior: DomainEventLike[]) => unknown | null);
-  expectVersion?: number;
-};
+/** One stream's part of a transaction, typed by the stream's decider. */
+export type TransactStep<D extends DeciderMap = Deciders> = {
+  [T in keyof D & string]: {
+    stream: StreamId<T>;
+    /** A command, or one derived from the events the earlier steps decided (null: nothing). */
+    command: CommandOf<D[T]> | ((prior: DomainEventLike[]) => CommandOf<D[T]> | null);
+    /** Refuse with precondition_failed unless the stream is there (If-Match); `any` by default. */
+    expected?: ExpectedVersion;
+  };
+}[keyof D & string];
 
-export type TransactResult =
+export type TransactResult<D extends DeciderMap = Deciders> =
   | {
     ok: true;
-    states: Record<string, unknown>;
-    versions: Record<string, number>;
+    /** The state of a stream the transaction named, after it. */
+    state<T extends keyof D & string>(stream: StreamId<T>): StateOf<D[T]>;
+    version(stream: StreamId): number;
     events: StoredEvent[];
   }
   | { ok: false; reason: "duplicate" };
 
 export type SendOptions = {
   /** Refuse with precondition_failed unless the stream is at this version (If-Match). */
-  expectVersion?: number;
+  expected?: ExpectedVersion;
   meta: { actor: string; command_id: string; correlation_id: string; at: number };
   idempotency?: { key: string; record: (events: StoredEvent[]) => unknown; expireInMs: number };
   guards?: Deno.AtomicCheck[];
@@ -51,6 +62,7 @@ export class ConflictRetriesExhaustedError extends Error {
 }
 
 type Actor = {
+  stream: StreamId;
   state: unknown;
   head: StreamHead;
   mailbox: Promise<unknown>;
@@ -62,12 +74,13 @@ type Actor = {
  * them. Other runtimes (other isolates) may hold the same stream; the store's head check makes
  * that safe and a conflict reloads and re-decides, a bounded number of times.
  */
-export class ActorRuntime {
+export class ActorRuntime<D extends DeciderMap = Deciders> {
+  /** By stream key. */
   #actors = new Map<string, Actor>();
 
   constructor(
     readonly store: EventStore,
-    private readonly deciders: Record<string, Decider<unknown, unknown, DomainEventLike>>,
+    private readonly deciders: D,
     private readonly codec: EventCodec,
     private readonly options: { idleMs: number; maxRetries: number } = {
       idleMs: 60_000,
@@ -79,16 +92,24 @@ export class ActorRuntime {
     return this.#actors.size;
   }
 
-  send<S, C>(stream: string, command: C, opts: SendOptions): Promise<SendResult<S>> {
-    return this.transact([{ stream, command, expectVersion: opts.expectVersion }], opts).then((
-      res,
-    ) =>
+  send<T extends keyof D & string>(
+    stream: StreamId<T>,
+    command: CommandOf<D[T]>,
+    opts: SendOptions,
+  ): Promise<SendResult<StateOf<D[T]>>> {
+    // The mapped step type does not narrow for a generic T; this is its T member.
+    const step: { stream: StreamId<T>; command: CommandOf<D[T]>; expected?: ExpectedVersion } = {
+      stream,
+      command,
+      expected: opts.expected,
+    };
+    return this.#run([step], opts).then((res) =>
       res.ok
         ? {
           ok: true,
-          state: res.states[stream] as S,
+          state: res.state(stream),
           events: res.events,
-          version: res.versions[stream],
+          version: res.version(stream),
         }
         : res
     );
@@ -99,7 +120,11 @@ export class ActorRuntime {
    * every stream head checked (e.g. an upload and the quota it consumes). Mailboxes are taken
    * in one synchronous step, so two transactions over the same streams cannot deadlock.
    */
-  transact(steps: TransactStep[], opts: SendOptions): Promise<TransactResult> {
+  transact(steps: TransactStep<D>[], opts: SendOptions): Promise<TransactResult<D>> {
+    return this.#run(steps, opts);
+  }
+
+  #run(steps: AnyStep[], opts: SendOptions): Promise<TransactResult<D>> {
     const actors: Actor[] = [];
     for (const step of steps) {
       const actor = this.#actorFor(step.stream);
@@ -112,21 +137,21 @@ export class ActorRuntime {
     const settled = run.catch(() => {});
     actors.forEach((actor, i) => {
       actor.mailbox = settled;
-      this.#touch(steps[i].stream, actor);
+      this.#touch(actor);
     });
     return run;
   }
 
   /** Current state of a stream's actor (hydrating it if needed). */
-  state<S>(stream: string): Promise<S> {
+  state<T extends keyof D & string>(stream: StreamId<T>): Promise<StateOf<D[T]>> {
     const actor = this.#actorFor(stream);
     if (actor instanceof Error) return Promise.reject(actor);
     const run = actor.mailbox.then(async () => {
-      await this.#catchUp(stream, actor);
-      return actor.state as S;
+      await this.#catchUp(actor);
+      return actor.state as StateOf<D[T]>;
     });
     actor.mailbox = run.catch(() => {});
-    this.#touch(stream, actor);
+    this.#touch(actor);
     return run;
   }
 
@@ -135,46 +160,50 @@ export class ActorRuntime {
     this.#actors.clear();
   }
 
-  #decider(stream: string) {
-    const kind = stream.slice(0, stream.indexOf("-"));
-    const decider = this.deciders[kind];
-    if (!decider) throw new Error(`no decider for stream ${stream}`);
+  #decider(stream: StreamId): SomeDecider {
+    // Typed callers cannot name a type without a decider; an untyped one still gets an error.
+    const decider: SomeDecider | undefined = Object.hasOwn(this.deciders, stream.type)
+      ? this.deciders[stream.type]
+      : undefined;
+    if (!decider) throw new Error(`no decider for stream ${stream.key}`);
     return decider;
   }
 
-  #actorFor(stream: string): Actor | Error {
+  #actorFor(stream: StreamId): Actor | Error {
     try {
-      return this.#actors.get(stream) ?? this.#spawn(stream);
+      return this.#actors.get(stream.key) ?? this.#spawn(stream);
     } catch (err) {
       return err as Error;
     }
   }
 
-  #spawn(stream: string): Actor {
+  #spawn(stream: StreamId): Actor {
     const actor: Actor = {
+      stream,
       state: this.#decider(stream).initialState(),
-      head: { version: 0, versionstamp: null },
+      head: NO_STREAM,
       mailbox: Promise.resolve(),
     };
-    this.#actors.set(stream, actor);
+    this.#actors.set(stream.key, actor);
     return actor;
   }
 
-  #touch(stream: string, actor: Actor) {
+  #touch(actor: Actor) {
     clearTimeout(actor.idle);
+    const key = actor.stream.key;
     const timer = setTimeout(() => {
       // Passivate only if no newer actor replaced this one and nothing is queued behind it.
       void actor.mailbox.then(() => {
-        if (this.#actors.get(stream) === actor) this.#actors.delete(stream);
+        if (this.#actors.get(key) === actor) this.#actors.delete(key);
       });
     }, this.options.idleMs);
     Deno.unrefTimer(timer);
     actor.idle = timer;
   }
 
-  async #catchUp(stream: string, actor: Actor): Promise<boolean> {
-    const decider = this.#decider(stream);
-    const { events, head } = await this.store.readStream(stream, actor.head.version);
+  async #catchUp(actor: Actor): Promise<boolean> {
+    const decider = this.#decider(actor.stream);
+    const { events, head } = await this.store.readStream(actor.stream, actor.head.version);
     for (const e of events) actor.state = decider.evolve(actor.state, e as DomainEventLike);
     const moved = head.versionstamp !== actor.head.versionstamp;
     actor.head = head;
@@ -182,32 +211,28 @@ export class ActorRuntime {
   }
 
   async #handle(
-    steps: TransactStep[],
+    steps: AnyStep[],
     actors: Actor[],
     opts: SendOptions,
-  ): Promise<TransactResult> {
+  ): Promise<TransactResult<D>> {
     for (let i = 0; i < steps.length; i++) {
-      const expect = steps[i].expectVersion;
       // A precondition is judged against the stream, not this isolate's cached copy of it: a
       // head that is unknown or disagrees with the caller's is refreshed first.
+      const expect = wanted(steps[i].expected);
       const stale = expect !== undefined && expect !== actors[i].head.version;
-      if (actors[i].head.versionstamp === null || stale) {
-        await this.#catchUp(steps[i].stream, actors[i]);
-      }
+      if (actors[i].head.versionstamp === null || stale) await this.#catchUp(actors[i]);
     }
     for (let attempt = 0; attempt <= this.options.maxRetries; attempt++) {
       const decided: DomainEventLike[][] = [];
       steps.forEach((step, i) => {
-        const expect = step.expectVersion;
+        const expect = wanted(step.expected);
         if (expect !== undefined && expect !== actors[i].head.version) {
           throw new DomainError(
             "precondition_failed",
-            `${step.stream} is at version ${actors[i].head.version}, not ${expect}.`,
+            `${step.stream.key} is at version ${actors[i].head.version}, not ${expect}.`,
           );
         }
-        const command = typeof step.command === "function"
-          ? step.command(decided.flat())
-          : step.command;
+        const command = commandOf(step, decided.flat());
         decided.push(
           command === null ? [] : this.#decider(step.stream).decide(command, actors[i].state),
         );
@@ -227,7 +252,7 @@ export class ActorRuntime {
           expireInMs: opts.idempotency.expireInMs,
           record: opts.idempotency.record(writes.flatMap((w) =>
             w.events.map((e, i) => ({
-              stream: w.stream,
+              stream: w.stream.key,
               version: w.expected.version + i + 1,
               type: e.type,
               data: e.data,
@@ -240,31 +265,63 @@ export class ActorRuntime {
         steps.forEach((step, i) => {
           const decider = this.#decider(step.stream);
           for (const e of decided[i]) actors[i].state = decider.evolve(actors[i].state, e);
-          if (res.heads[step.stream]) actors[i].head = res.heads[step.stream];
+          const head = res.heads[step.stream.key];
+          if (head) actors[i].head = head;
         });
         return this.#result(steps, actors, res.events);
       }
       if (res.reason === "duplicate") return { ok: false, reason: "duplicate" };
       let moved = false;
       for (let i = 0; i < steps.length; i++) {
-        moved = (await this.#catchUp(steps[i].stream, actors[i])) || moved;
+        moved = (await this.#catchUp(actors[i])) || moved;
       }
       if (!moved) {
-        throw new GuardFailedError(`append to ${steps.map((s) => s.stream)} failed on a guard`);
+        throw new GuardFailedError(`append to ${keysOf(steps)} failed on a guard`);
       }
     }
     throw new ConflictRetriesExhaustedError(
-      `${steps.map((s) => s.stream)}: gave up after ${this.options.maxRetries} conflicts`,
+      `${keysOf(steps)}: gave up after ${this.options.maxRetries} conflicts`,
     );
   }
 
-  #result(steps: TransactStep[], actors: Actor[], events: StoredEvent[]): TransactResult {
-    const states: Record<string, unknown> = {};
-    const versions: Record<string, number> = {};
+  #result(steps: AnyStep[], actors: Actor[], events: StoredEvent[]): TransactResult<D> {
+    const states = new Map<string, unknown>();
+    const versions = new Map<string, number>();
     steps.forEach((s, i) => {
-      states[s.stream] = actors[i].state;
-      versions[s.stream] = actors[i].head.version;
+      states.set(s.stream.key, actors[i].state);
+      versions.set(s.stream.key, actors[i].head.version);
     });
-    return { ok: true, states, versions, events };
+    return {
+      ok: true,
+      // The step for this stream ran its decider, so the state is that decider's.
+      state: <T extends keyof D & string>(stream: StreamId<T>) =>
+        states.get(stream.key) as StateOf<D[T]>,
+      version: (stream) => versions.get(stream.key) ?? 0,
+      events,
+    };
   }
 }
+
+/** A step as the runtime handles it inside, once its types have been checked at the call. */
+type AnyStep = {
+  stream: StreamId;
+  command: unknown;
+  expected?: ExpectedVersion;
+};
+
+/** The version a step's expectation asks for; undefined when it asks for none. */
+function wanted(expected: ExpectedVersion | undefined): number | undefined {
+  if (!expected || expected.kind === "any") return undefined;
+  return expected.kind === "none" ? 0 : expected.version;
+}
+
+/** A step's command, or the one its function derives from what the earlier steps decided. */
+function commandOf(step: AnyStep, prior: DomainEventLike[]): unknown {
+  const { command } = step;
+  return isDerived(command) ? command(prior) : command;
+}
+
+const isDerived = (c: unknown): c is (prior: DomainEventLike[]) => unknown =>
+  typeof c === "function";
+
+const keysOf = (steps: AnyStep[]) => steps.map((s) => s.stream.key);

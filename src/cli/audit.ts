@@ -1,3 +1,4 @@
+import { parseStream } from "../../domain/streams.ts";
 import { bootstrapCli, shutdown } from "./bootstrap.ts";
 
 const stream = Deno.args[0];
@@ -6,7 +7,9 @@ if (!stream || Deno.args.includes("--help")) {
   Deno.exit(2);
 }
 const services = await bootstrapCli();
-const { events } = await services.store.readStream(stream);
+const id = parseStream(stream);
+// A name that is no stream id has no events, like a stream that was never written.
+const { events } = id ? await services.store.readStream(id) : { events: [] };
 for (const e of events) {
   console.log(
     JSON.stringify({

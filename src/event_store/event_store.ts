@@ -1,4 +1,5 @@
 import type { EventMeta, StoredEvent } from "../../domain/event_envelope.ts";
+import type { StreamId } from "../../domain/streams.ts";
 import type { Projection } from "../../projections/mod.ts";
 import { keys } from "./keys.ts";
 import { assertWithinLimits, type Mutation, valueSize } from "./kv_limits.ts";
@@ -6,10 +7,17 @@ import { DocCache, type Generations, planProjectionWrites } from "./projection_w
 
 export type NewEvent = { type: string; data: unknown; schema: number };
 
-/** What a reader of a stream needs to append next: the version and its head's versionstamp. */
-export type StreamHead = { version: number; versionstamp: string | null };
+/**
+ * What a reader of a stream needs to append next: the version and its head's versionstamp, or
+ * `none` for a stream with no events yet. An append expects exactly the head it names.
+ */
+export type StreamHead =
+  | { kind: "none"; version: 0; versionstamp: null }
+  | { kind: "exact"; version: number; versionstamp: string };
 
-export type StreamWrite = { stream: string; expected: StreamHead; events: NewEvent[] };
+export const NO_STREAM: StreamHead = { kind: "none", version: 0, versionstamp: null };
+
+export type StreamWrite = { stream: StreamId; expected: StreamHead; events: NewEvent[] };
 
 export type AppendRequest = {
   writes: StreamWrite[];
@@ -21,11 +29,9 @@ export type AppendRequest = {
 };
 
 export type AppendResult =
+  /** `heads` is keyed by each stream's `key`. */
   | { ok: true; versionstamp: string; events: StoredEvent[]; heads: Record<string, StreamHead> }
   | { ok: false; reason: "conflict" | "duplicate" };
-
-/** Turns a stored event of an older schema into the current one; never rewrites the log. */
-export type Upcaster = (event: StoredEvent) => StoredEvent;
 
 const LOG_PAGE = 500;
 const GENERATIONS_TTL_MS = 2_000;
@@ -52,7 +58,6 @@ export class EventStore {
   constructor(
     readonly kv: Deno.Kv,
     readonly projections: readonly Projection<unknown>[],
-    private readonly upcasters: Record<string, Upcaster> = {},
   ) {}
 
   /**
@@ -88,26 +93,28 @@ export class EventStore {
     const heads: Record<string, StreamHead> = {};
     const log: LogRecord = { at: req.meta.at, streams: [] };
     for (const w of req.writes) {
+      const stream = w.stream.key;
       let version = w.expected.version;
       for (const e of w.events) {
         version++;
         const event: StoredEvent = {
-          stream: w.stream,
+          stream,
           version,
           type: e.type,
           data: e.data,
           meta: { ...req.meta, schema: e.schema },
         };
         stored.push(event);
-        mutations.push({ type: "set", key: keys.event(w.stream, version), value: event });
+        mutations.push({ type: "set", key: keys.event(stream, version), value: event });
       }
-      mutations.push({ type: "set", key: keys.head(w.stream), value: { version } });
-      log.streams.push({ stream: w.stream, from: w.expected.version + 1, to: version });
-      heads[w.stream] = { version, versionstamp: null };
+      mutations.push({ type: "set", key: keys.head(stream), value: { version } });
+      log.streams.push({ stream, from: w.expected.version + 1, to: version });
+      // The commit's versionstamp is filled in once it is known.
+      heads[stream] = { kind: "exact", version, versionstamp: "" };
     }
     if (valueSize(stored) <= INLINE_LOG_BYTES) log.events = stored;
     const expectedHeads = new Map(
-      req.writes.map((w) => [w.stream, w.expected.version === 0 ? null : w.expected.versionstamp]),
+      req.writes.map((w) => [w.stream.key, w.expected.versionstamp]),
     );
     const planned = await planProjectionWrites(
       this.kv,
@@ -129,7 +136,7 @@ export class EventStore {
     }
     const checks: Deno.AtomicCheck[] = [
       ...req.writes.map((w) => ({
-        key: keys.head(w.stream),
+        key: keys.head(w.stream.key),
         versionstamp: w.expected.versionstamp,
       })),
       { key: keys.projectionGens(), versionstamp: gens.versionstamp },
@@ -153,7 +160,9 @@ export class EventStore {
     op.set([...keys.log(), this.kv.commitVersionstamp()], log);
     const res = await op.commit();
     if (res.ok) {
-      for (const h of Object.values(heads)) h.versionstamp = res.versionstamp;
+      for (const [stream, h] of Object.entries(heads)) {
+        heads[stream] = { kind: "exact", version: h.version, versionstamp: res.versionstamp };
+      }
       for (const d of planned.docs) this.#docs.set(d.key, d.doc, res.versionstamp);
       return { ok: true, versionstamp: res.versionstamp, events: stored, heads };
     }
@@ -165,31 +174,28 @@ export class EventStore {
     return { ok: false, reason: "conflict" };
   }
 
-  async head(stream: string): Promise<StreamHead> {
-    const entry = await this.kv.get<{ version: number }>(keys.head(stream));
-    return { version: entry.value?.version ?? 0, versionstamp: entry.versionstamp };
+  async head(stream: StreamId): Promise<StreamHead> {
+    const entry = await this.kv.get<{ version: number }>(keys.head(stream.key));
+    return entry.versionstamp === null
+      ? NO_STREAM
+      : { kind: "exact", version: entry.value?.version ?? 0, versionstamp: entry.versionstamp };
   }
 
   /** Events of a stream after `afterVersion`, up to the head read first (so none is missing). */
   async readStream(
-    stream: string,
+    stream: StreamId,
     afterVersion = 0,
   ): Promise<{ events: StoredEvent[]; head: StreamHead }> {
     const head = await this.head(stream);
     const events: StoredEvent[] = [];
     if (head.version > afterVersion) {
       const iter = this.kv.list<StoredEvent>({
-        start: keys.event(stream, afterVersion + 1),
-        end: keys.event(stream, head.version + 1),
+        start: keys.event(stream.key, afterVersion + 1),
+        end: keys.event(stream.key, head.version + 1),
       });
-      for await (const entry of iter) events.push(this.upcast(entry.value));
+      for await (const entry of iter) events.push(entry.value);
     }
     return { events, head };
-  }
-
-  upcast(event: StoredEvent): StoredEvent {
-    const up = this.upcasters[event.type];
-    return up ? up(event) : event;
   }
 
   /** The global log in commit order, from just after `after` (a commit versionstamp). */
@@ -226,7 +232,7 @@ export class EventStore {
       if (entry.value.events) {
         yield {
           versionstamp: entry.key[1] as string,
-          events: entry.value.events.map((e) => this.upcast(e)),
+          events: entry.value.events,
         };
         continue;
       }
@@ -236,7 +242,7 @@ export class EventStore {
           if (found[i].value === null) {
             throw new Error(`log names a missing event ${JSON.stringify(wanted[i])}`);
           }
-          events.push(this.upcast(found[i].value as StoredEvent));
+          events.push(found[i].value as StoredEvent);
         }
       }
       yield { versionstamp: entry.key[1] as string, events };

@@ -8,6 +8,7 @@ import type { IdGenerator } from "../ids.ts";
 import { placeholdersOf } from "../imaging/placeholder_source.ts";
 import type { StoredFormat } from "../imaging/stored_format.ts";
 import type { ImageQueries } from "./image_queries.ts";
+import { streams } from "../../domain/streams.ts";
 
 export type BackfillReport = {
   scanned: number;
@@ -61,7 +62,7 @@ async function computeOne(deps: BackfillDeps, doc: ImageDoc, correlation: string
     const found = await placeholdersOf(bytes, doc.format as StoredFormat, doc);
     if (!found) return false;
     const command: ComputePlaceholders = { type: "ComputePlaceholders", ...found };
-    await deps.runtime.send(`image-${doc.id}`, command, {
+    await deps.runtime.send(streams.image(doc.id), command, {
       meta: {
         at: deps.clock.now(),
         actor: "system:backfill",

@@ -1,8 +1,9 @@
 import type { AccountCommand } from "../../domain/account/decider.ts";
-import type { DeleteImage, ExpireImage, ImageState } from "../../domain/image/decider.ts";
+import type { DeleteImage, ExpireImage } from "../../domain/image/decider.ts";
 import type { ActorRuntime, DomainEventLike, SendOptions, TransactStep } from "../actors/mod.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
 import type { ImageQueries } from "./image_queries.ts";
+import { streams } from "../../domain/streams.ts";
 
 export type EndImageDeps = {
   queries: ImageQueries;
@@ -26,10 +27,11 @@ export async function endImage(
   meta: SendOptions["meta"],
 ): Promise<{ ended: boolean; blobDeleted: boolean }> {
   const doc = await deps.queries.get(id);
-  const steps: TransactStep[] = [{ stream: `image-${id}`, command }];
+  const image = streams.image(id);
+  const steps: TransactStep[] = [{ stream: image, command }];
   if (doc?.owner) {
     steps.push({
-      stream: `account-${doc.owner}`,
+      stream: streams.account(doc.owner),
       command: (prior: DomainEventLike[]): AccountCommand | null =>
         prior.some((e) => ENDINGS.has(e.type))
           ? { type: "ReleaseStorage", image_id: id, bytes: doc.blob.size }
@@ -38,7 +40,7 @@ export async function endImage(
   }
   const res = await deps.runtime.transact(steps, { meta });
   if (!res.ok) return { ended: false, blobDeleted: false };
-  const state = res.states[`image-${id}`] as ImageState;
+  const state = res.state(image);
   const ended = res.events.some((e) => ENDINGS.has(e.type));
   if (state.status === "absent" || state.status === "live") return { ended, blobDeleted: false };
   await deps.onImageEnded?.(id, state.image.blob.hash);

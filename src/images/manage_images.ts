@@ -13,6 +13,7 @@ import { type IdGenerator, IMAGE_ID } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import { endImage, type EndImageDeps } from "./end_image.ts";
 import { type ImageObject, imageObject, isLive } from "./image_view.ts";
+import { expectedVersion, streams } from "../../domain/streams.ts";
 
 export type OwnerImage = ImageObject & {
   source: ImageDoc["source"];
@@ -118,9 +119,11 @@ export class ManageImages {
   ): Promise<OwnerImage> {
     await this.owned(id, owner);
     const command: EditImage = { type: "EditImage", ...changes };
-    await this.deps.runtime.send(`image-${id}`, command, {
+    await this.deps.runtime.send(streams.image(id), command, {
       meta: this.#meta(`account:${owner}`),
-      expectVersion,
+      expected: expectVersion === undefined
+        ? expectedVersion.any
+        : expectedVersion.exactly(expectVersion),
     });
     this.deps.queries.forget(id);
     return this.ownerView((await this.deps.queries.get(id))!);

@@ -17,6 +17,7 @@ import type { IdGenerator } from "../ids.ts";
 import type { Engine } from "../engine/mod.ts";
 import { engineCall } from "../http/engine_errors.ts";
 import { type ImageObject, imageObject } from "./image_view.ts";
+import { idIn, streams } from "../../domain/streams.ts";
 
 export type UploadInput = {
   /** Handed over: its buffer may be transferred to an image Worker (detached here). */
@@ -41,7 +42,7 @@ type IdempotencyRecord = { request: string; response: ImageObject; delete_url_se
 
 /** The read model the append just wrote, derived from the same events instead of re-read. */
 const docOf = (events: StoredEvent[]): ImageDoc =>
-  events.filter((e) => e.stream.startsWith("image-")).reduce<ImageDoc | null>(
+  events.filter((e) => idIn("image", e.stream) !== null).reduce<ImageDoc | null>(
     imageReadModel.evolve,
     null,
   )!;
@@ -120,11 +121,11 @@ export class UploadImageService {
         },
       };
       try {
-        const steps: TransactStep[] = [{ stream: `image-${id}`, command }];
+        const steps: TransactStep[] = [{ stream: streams.image(id), command }];
         if (input.owner !== null) {
           // The quota is decided in the same atomic commit as the upload it pays for.
           steps.push({
-            stream: `account-${input.owner}`,
+            stream: streams.account(input.owner),
             command: {
               type: "ConsumeQuota",
               image_id: id,

@@ -195,7 +195,7 @@ async function* streamsInKeyOrder(store: EventStore): AsyncGenerator<StoredEvent
       batch = [];
       current = stream;
     }
-    batch.push(store.upcast(entry.value));
+    batch.push(entry.value);
   }
   if (batch.length) yield batch;
 }

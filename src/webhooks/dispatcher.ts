@@ -10,6 +10,7 @@ import { payloadOf } from "./payload.ts";
 import { signWebhook } from "./signature.ts";
 import { type Attempt, type Delivery, EVENT_TYPE_OF, type Webhook } from "./types.ts";
 import { webhookKeys, type WebhookStore } from "./webhook_store.ts";
+import { idIn, parseStream } from "../../domain/streams.ts";
 
 /** After the n-th failed attempt, wait this long (the last entry repeats), until 24 h are up. */
 export const BACKOFF_MS = [5, 30, 120, 600, 1800, 3600, 7200, 14400, 28800].map((s) => s * 1000);
@@ -130,8 +131,8 @@ export class WebhookDispatcher {
     owners: Map<string, Webhook[]>,
   ): Promise<Item[]> {
     const type = EVENT_TYPE_OF[event.type];
-    if (!type || !event.stream.startsWith("image-")) return [];
-    const id = event.stream.slice(6);
+    const id = idIn("image", event.stream);
+    if (!type || id === null) return [];
     const owner = event.type === "ImageUploaded"
       ? (event.data as ImageUploaded).owner
       : (await this.deps.queries.get(id))?.owner ?? null;
@@ -205,7 +206,9 @@ export class WebhookDispatcher {
    */
   async #bodyOf(d: Delivery): Promise<string> {
     if (d.body !== undefined) return d.body;
-    const { events } = await this.deps.store.readStream(d.event.stream, d.event.version - 1);
+    const stream = parseStream(d.event.stream);
+    if (!stream) throw new Error(`event ${d.event.stream}@${d.event.version} names no stream`);
+    const { events } = await this.deps.store.readStream(stream, d.event.version - 1);
     const event = events.find((e) => e.version === d.event.version);
     if (!event) throw new Error(`event ${d.event.stream}@${d.event.version} is missing`);
     return payloadOf(d.type, event, this.deps.publicUrl);

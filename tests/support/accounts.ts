@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { TestApp } from "./http.ts";
 import { fixture, uploadForm } from "./test_app.ts";
+import type { StreamId } from "../../domain/streams.ts";
 
 /** The test app's PUBLIC_URL origin: what a browser sends on our own form POSTs. */
 export const ORIGIN = "http://img.test";
@@ -123,7 +124,7 @@ export async function signUp(t: TestApp, email = `user${++counter}@example.test`
 }
 
 /** The event types of a stream, in order. */
-export async function eventTypes(t: TestApp, stream: string): Promise<string[]> {
+export async function eventTypes(t: TestApp, stream: StreamId): Promise<string[]> {
   const { events } = await t.services.store.readStream(stream);
   return events.map((e) => e.type);
 }

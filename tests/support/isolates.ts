@@ -10,6 +10,7 @@ import { replay } from "../../src/replay/replay.ts";
 import { createKey, register } from "./accounts.ts";
 import type { TestApp } from "./http.ts";
 import { testApp, uploadForm } from "./test_app.ts";
+import { streams } from "../../domain/streams.ts";
 
 export const ENV = { ANON_UPLOADS_PER_HOUR: "100000", ANON_UPLOADS_PER_DAY: "100000" };
 export const MINUTE = 60_000;
@@ -78,7 +79,7 @@ export async function assertReplayClean(t: TestApp) {
 }
 
 export async function eventsOf(t: TestApp, id: string): Promise<string[]> {
-  return (await t.services.store.readStream(`image-${id}`)).events.map((e) => e.type);
+  return (await t.services.store.readStream(streams.image(id))).events.map((e) => e.type);
 }
 
 export const ENDINGS = new Set(["ImageExpired", "ImageDeleted"]);

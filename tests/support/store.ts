@@ -1,5 +1,5 @@
 import { ALL_PROJECTIONS } from "../../projections/mod.ts";
-import { EventStore, type StreamHead } from "../../src/event_store/mod.ts";
+import { EventStore, NO_STREAM } from "../../src/event_store/mod.ts";
 
 export const META = {
   at: 1_700_000_000_000,
@@ -26,7 +26,8 @@ export function uploadedData(id: string, over: Record<string, unknown> = {}) {
   };
 }
 
-export const FRESH: StreamHead = { version: 0, versionstamp: null };
+/** The head an append to a new stream expects. */
+export const FRESH = NO_STREAM;
 
 export async function memoryStore() {
   const kv = await Deno.openKv(":memory:");

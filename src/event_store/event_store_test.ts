@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { CAPTION_MAX, METADATA_MAX_FIELDS, METADATA_VALUE_MAX } from "../domain/image/events.ts";
-import { assertWithinLimits, keys, KV_LIMITS, KvLimitError } from "../src/event_store/mod.ts";
-import { FRESH, memoryStore, META, uploadedData } from "./support/store.ts";
+import { CAPTION_MAX, METADATA_MAX_FIELDS, METADATA_VALUE_MAX } from "../../domain/image/events.ts";
+import { assertWithinLimits, keys, KV_LIMITS, KvLimitError } from "./mod.ts";
+import { FRESH, memoryStore, META, uploadedData } from "../../tests/support/store.ts";
+import { streams } from "../../domain/streams.ts";
 
 const ev = (id: string, over: Record<string, unknown> = {}) => ({
   type: "ImageUploaded",
@@ -12,7 +13,7 @@ const ev = (id: string, over: Record<string, unknown> = {}) => ({
 Deno.test("two concurrent writers on one stream never both succeed", async () => {
   using s = await memoryStore();
   for (let round = 0; round < 20; round++) {
-    const stream = `image-race${String(round).padStart(6, "0")}`;
+    const stream = streams.image(`race${String(round).padStart(6, "0")}`);
     const results = await Promise.all([
       s.store.append({
         writes: [{ stream, expected: FRESH, events: [ev("race000001")] }],
@@ -33,37 +34,37 @@ Deno.test("two concurrent writers on one stream never both succeed", async () =>
 Deno.test("an append with a stale expected version is a conflict and writes nothing", async () => {
   using s = await memoryStore();
   const first = await s.store.append({
-    writes: [{ stream: "image-a", expected: FRESH, events: [ev("aaaaaaaaaa")] }],
+    writes: [{ stream: streams.image("a"), expected: FRESH, events: [ev("aaaaaaaaaa")] }],
     meta: META,
   });
   assert.ok(first.ok);
   const stale = await s.store.append({
     writes: [{
-      stream: "image-a",
+      stream: streams.image("a"),
       expected: FRESH,
       events: [{ type: "ImageExpired", schema: 1, data: { id: "aaaaaaaaaa", expired_at: 1 } }],
     }],
     meta: META,
   });
   assert.deepEqual(stale, { ok: false, reason: "conflict" });
-  assert.equal((await s.store.readStream("image-a")).events.length, 1);
+  assert.equal((await s.store.readStream(streams.image("a"))).events.length, 1);
 });
 
 Deno.test("one append over two streams commits both or neither", async () => {
   using s = await memoryStore();
   await s.store.append({
-    writes: [{ stream: "image-b", expected: FRESH, events: [ev("bbbbbbbbbb")] }],
+    writes: [{ stream: streams.image("b"), expected: FRESH, events: [ev("bbbbbbbbbb")] }],
     meta: META,
   });
   const res = await s.store.append({
     writes: [
-      { stream: "image-c", expected: FRESH, events: [ev("cccccccccc")] },
-      { stream: "image-b", expected: FRESH, events: [ev("bbbbbbbbbb")] },
+      { stream: streams.image("c"), expected: FRESH, events: [ev("cccccccccc")] },
+      { stream: streams.image("b"), expected: FRESH, events: [ev("bbbbbbbbbb")] },
     ],
     meta: META,
   });
   assert.equal(res.ok, false);
-  assert.equal((await s.store.head("image-c")).version, 0);
+  assert.equal((await s.store.head(streams.image("c"))).version, 0);
 });
 
 Deno.test("the log is in commit order with no gaps and names every event once", async () => {
@@ -72,7 +73,7 @@ Deno.test("the log is in commit order with no gaps and names every event once", 
   await Promise.all(
     ids.map((id) =>
       s.store.append({
-        writes: [{ stream: `image-${id}`, expected: FRESH, events: [ev(id)] }],
+        writes: [{ stream: streams.image(id), expected: FRESH, events: [ev(id)] }],
         meta: META,
       })
     ),
@@ -98,25 +99,25 @@ Deno.test("an idempotency key lets only the first append through", async () => {
   using s = await memoryStore();
   const idem = { key: "k1", record: { answer: 1 }, expireInMs: 60_000 };
   const a = await s.store.append({
-    writes: [{ stream: "image-d", expected: FRESH, events: [ev("dddddddddd")] }],
+    writes: [{ stream: streams.image("d"), expected: FRESH, events: [ev("dddddddddd")] }],
     meta: META,
     idempotency: idem,
   });
   assert.ok(a.ok);
   const b = await s.store.append({
-    writes: [{ stream: "image-e", expected: FRESH, events: [ev("eeeeeeeeee")] }],
+    writes: [{ stream: streams.image("e"), expected: FRESH, events: [ev("eeeeeeeeee")] }],
     meta: META,
     idempotency: { ...idem, record: { answer: 2 } },
   });
   assert.deepEqual(b, { ok: false, reason: "duplicate" });
   assert.deepEqual(await s.store.command("k1"), { answer: 1 });
-  assert.equal((await s.store.head("image-e")).version, 0);
+  assert.equal((await s.store.head(streams.image("e"))).version, 0);
 });
 
 Deno.test("inline projections are written in the same commit as the events", async () => {
   using s = await memoryStore();
   await s.store.append({
-    writes: [{ stream: "image-ffffffffff", expected: FRESH, events: [ev("ffffffffff")] }],
+    writes: [{ stream: streams.image("ffffffffff"), expected: FRESH, events: [ev("ffffffffff")] }],
     meta: META,
   });
   const doc = await s.kv.get(keys.doc("images", "v1", ["ffffffffff"]));
@@ -125,33 +126,6 @@ Deno.test("inline projections are written in the same commit as the events", asy
     s.kv.list({ prefix: keys.indexPrefix("images", "v1", ["expiry"]) }),
   );
   assert.equal(expiry.length, 1);
-});
-
-Deno.test("an upcaster turns old stored events into the current schema on read", async () => {
-  using s = await memoryStore();
-  const { EventStore } = await import("../src/event_store/mod.ts");
-  const legacy = new EventStore(s.kv, s.store.projections, {
-    ImageExpired: (e) =>
-      e.meta.schema === 0
-        ? { ...e, meta: { ...e.meta, schema: 1 }, data: { ...e.data as object, upcast: true } }
-        : e,
-  });
-  await s.store.append({
-    writes: [{ stream: "image-gggggggggg", expected: FRESH, events: [ev("gggggggggg")] }],
-    meta: META,
-  });
-  const head = await s.store.head("image-gggggggggg");
-  await s.store.append({
-    writes: [{
-      stream: "image-gggggggggg",
-      expected: head,
-      events: [{ type: "ImageExpired", schema: 0, data: { id: "gggggggggg", expired_at: 5 } }],
-    }],
-    meta: META,
-  });
-  const { events } = await legacy.readStream("image-gggggggggg");
-  assert.deepEqual(events[1].data, { id: "gggggggggg", expired_at: 5, upcast: true });
-  assert.equal(events[1].meta.schema, 1);
 });
 
 Deno.test("the largest event the schemas allow fits in KV, and the limit checker refuses what would not", async () => {
@@ -167,13 +141,13 @@ Deno.test("the largest event the schemas allow fits in KV, and the limit checker
     source_url: "https://x.test/" + "a".repeat(2000),
   });
   const res = await s.store.append({
-    writes: [{ stream: "image-hhhhhhhhhh", expected: FRESH, events: [big] }],
+    writes: [{ stream: streams.image("hhhhhhhhhh"), expected: FRESH, events: [big] }],
     meta: META,
   });
   assert.ok(res.ok);
   // Too big to be copied into the log record: the log still yields it, read by key.
   const small = await s.store.append({
-    writes: [{ stream: "image-iiiiiiiiii", expected: FRESH, events: [ev("iiiiiiiiii")] }],
+    writes: [{ stream: streams.image("iiiiiiiiii"), expected: FRESH, events: [ev("iiiiiiiiii")] }],
     meta: META,
   });
   assert.ok(small.ok);
@@ -200,11 +174,11 @@ Deno.test("the largest event the schemas allow fits in KV, and the limit checker
 
 Deno.test("a writer's cached documents never hide another writer's change to the stream", async () => {
   using s = await memoryStore();
-  const { EventStore } = await import("../src/event_store/mod.ts");
+  const { EventStore } = await import("./mod.ts");
   const a = s.store;
   const b = new EventStore(s.kv, s.store.projections);
   const id = "docc000001";
-  const stream = `image-${id}`;
+  const stream = streams.image(id);
   const change = (type: string, data: Record<string, unknown>) => ({
     type,
     schema: 1,
@@ -241,7 +215,7 @@ Deno.test("a writer's cached documents never hide another writer's change to the
   assert.deepEqual(doc.metadata, { by: "a" });
   assert.equal(doc.version, 3);
   assert.deepEqual(
-    (await import("../src/replay/replay.ts").then((m) => m.replay(a))).differences,
+    (await import("../replay/replay.ts").then((m) => m.replay(a))).differences,
     [],
   );
 });
