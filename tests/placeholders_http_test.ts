@@ -146,7 +146,11 @@ Deno.test("the backfill gives older images the placeholders ingest would, once; 
 
     const dry = await backfillPlaceholders(t.services, { dryRun: true });
     assert.deepEqual([dry.computed, dry.present], [2, 1]);
-    assert.equal((await eventTypes(t, streams.image("Legacy0001"))).length, 1, "a dry run appends nothing");
+    assert.equal(
+      (await eventTypes(t, streams.image("Legacy0001"))).length,
+      1,
+      "a dry run appends nothing",
+    );
 
     const report = await backfillPlaceholders(t.services);
     assert.deepEqual(report, { scanned: 3, computed: 2, present: 1, ended: 0, failed: [] });
@@ -164,7 +168,11 @@ Deno.test("the backfill gives older images the placeholders ingest would, once; 
 
     const again = await backfillPlaceholders(t.services);
     assert.deepEqual([again.computed, again.present], [0, 3]);
-    assert.equal((await eventTypes(t, streams.image("Legacy0001"))).length, 2, "nothing appended twice");
+    assert.equal(
+      (await eventTypes(t, streams.image("Legacy0001"))).length,
+      2,
+      "nothing appended twice",
+    );
     await assertReplayClean(t);
   });
 });

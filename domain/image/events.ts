@@ -76,7 +76,6 @@ export const ImagePlaceholdersComputed = z.object({
 });
 export type ImagePlaceholdersComputed = z.infer<typeof ImagePlaceholdersComputed>;
 
-
 /**
  * The schema version each event's `data` is stored under. All are at 1: when one changes, the
  * store needs an upcaster for the older version (there is none yet, so none is wired).

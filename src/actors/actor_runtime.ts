@@ -9,7 +9,7 @@ import type { Deciders } from "../../domain/deciders.ts";
 import type { StoredEvent } from "../../domain/event_envelope.ts";
 import { DomainError } from "../../domain/errors.ts";
 import type { ExpectedVersion, StreamId } from "../../domain/streams.ts";
-import { type EventStore, NO_STREAM, type NewEvent, type StreamHead } from "../event_store/mod.ts";
+import { type EventStore, type NewEvent, NO_STREAM, type StreamHead } from "../event_store/mod.ts";
 
 export type { Decider, DomainEventLike };
 
@@ -135,10 +135,10 @@ export class ActorRuntime<D extends DeciderMap = Deciders> {
     const run = Promise.all(previous).then(() => this.#handle(steps, actors, opts));
     // A mailbox must survive a failed command, so the next one still runs.
     const settled = run.catch(() => {});
-    actors.forEach((actor, i) => {
+    for (const actor of actors) {
       actor.mailbox = settled;
       this.#touch(actor);
-    });
+    }
     return run;
   }
 

@@ -64,7 +64,10 @@ Deno.test("two runtimes over the same KV converge to the right state", async () 
     await a.send(streamOf("counter", "shared"), { n: 1 }, opts);
     await b.state(streamOf("counter", "shared"));
     await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).send(streamOf("counter", "shared"), { n: 1 }, opts)),
+      Array.from(
+        { length: 40 },
+        (_, i) => (i % 2 ? a : b).send(streamOf("counter", "shared"), { n: 1 }, opts),
+      ),
     );
     const sa = await a.state(streamOf("counter", "shared"));
     const sb = await b.state(streamOf("counter", "shared"));
