@@ -8,7 +8,7 @@
  */
 import { readHeader } from "../src/imaging/header.ts";
 import { swapsAxes } from "../src/imaging/exif_orientation.ts";
-import { parseTransformQuery } from "../src/transform/query_schema.ts";
+import { parseTransformQuery } from "../src/delivery/mod.ts";
 import { runPipeline } from "../src/transform/pipeline.ts";
 import { load } from "./http_load.ts";
 import { type Bench, type Figure, fixture, startApp, upload, withFileKv } from "./support.ts";

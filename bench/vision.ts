@@ -1,6 +1,6 @@
 import { decodeSource } from "../src/codecs/mod.ts";
 import { blur } from "../src/pixels/mod.ts";
-import { signedQuery } from "../src/transform/signing.ts";
+import { signedQuery } from "../src/delivery/mod.ts";
 import { segmentForeground } from "../src/vision/engine.ts";
 import { composite, maskIou, plain } from "../src/vision/evaluation.ts";
 import { type Bench, type Figure, fixture, startApp, upload, withFileKv } from "./support.ts";

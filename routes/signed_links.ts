@@ -1,9 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { requireAccount } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
-import { parseTransformQuery } from "../src/transform/query_schema.ts";
-import { signedQuery } from "../src/transform/signing.ts";
-import { withFormatAuto } from "../src/transform/format_auto.ts";
+import { parseTransformQuery, signedQuery, withFormatAuto } from "../src/delivery/mod.ts";
 import { errorResponses } from "./schemas.ts";
 
 const Param = z.union([z.string().max(64), z.number()]);

@@ -16,7 +16,7 @@ import { ManageImages } from "./images/manage_images.ts";
 import { UploadImageService } from "./images/upload_image.ts";
 import { ReadModels } from "./read_models.ts";
 import { Engine } from "./engine/mod.ts";
-import { TransformService } from "./transform/transform_service.ts";
+import { TransformService } from "./delivery/mod.ts";
 import { VariantCache } from "./variants/mod.ts";
 import { WebhookDispatcher, WebhookService, WebhookStore } from "./webhooks/mod.ts";
 import { VisionClient, VisionService } from "./vision/mod.ts";

@@ -7,8 +7,7 @@ import assert from "node:assert/strict";
 import { type ErrorJson, postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { blurBomb, filteredRects, pointPath, shadowedIcon } from "./support/svg_bombs.ts";
 import { testApp } from "./support/test_app.ts";
-import { parseTransformQuery } from "../src/transform/query_schema.ts";
-import { signedQuery } from "../src/transform/signing.ts";
+import { parseTransformQuery, signedQuery } from "../src/delivery/mod.ts";
 
 const SECRET = "test-secret-test-secret-test-secret!";
 

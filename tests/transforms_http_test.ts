@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { decodeAvif, decodePixels, decodeWebp } from "../src/codecs/mod.ts";
 import { runExpiryJob } from "../src/images/expire_job.ts";
-import { parseTransformQuery } from "../src/transform/query_schema.ts";
-import { signedQuery } from "../src/transform/signing.ts";
+import { parseTransformQuery, signedQuery } from "../src/delivery/mod.ts";
 import { DAY_MS, expectError, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { exifBlocks, gifFrames, ifd0 } from "./support/jpeg_inspect.ts";
 import { fixture } from "./support/test_app.ts";

@@ -2,9 +2,7 @@ import { ConfigError, loadConfig } from "../config.ts";
 import { AppError } from "../http/app_error.ts";
 import { openKv } from "../kv.ts";
 import { resolveSecret } from "../secret.ts";
-import { parseTransformQuery } from "../transform/query_schema.ts";
-import { withFormatAuto } from "../transform/format_auto.ts";
-import { signedQuery } from "../transform/signing.ts";
+import { parseTransformQuery, signedQuery, withFormatAuto } from "../delivery/mod.ts";
 
 const USAGE =
   'usage: deno task sign <id> "<params>"   e.g. deno task sign V1StGXR8Z5 "w=300&h=200&fit=cover"';

@@ -1,5 +1,4 @@
-import { SIGNED_PARAMS } from "../transform/params.ts";
-import { ALLOWED } from "../transform/query_schema.ts";
+import { ALLOWED, SIGNED_PARAMS } from "../delivery/mod.ts";
 import { TRANSFORM_PARAMS } from "../mcp/tool_specs.ts";
 
 const signed: readonly string[] = SIGNED_PARAMS;

@@ -7,7 +7,7 @@ import type { Config } from "../config.ts";
 import type { ImageQueries } from "../images/image_queries.ts";
 import type { ManageImages } from "../images/manage_images.ts";
 import type { UploadImageService } from "../images/upload_image.ts";
-import type { TransformService } from "../transform/transform_service.ts";
+import type { TransformService } from "../delivery/mod.ts";
 import type { WebhookService } from "../webhooks/mod.ts";
 import type { Caller } from "./caller.ts";
 

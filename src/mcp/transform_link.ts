@@ -1,7 +1,10 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { canonicalString, needsSignature } from "../transform/params.ts";
-import { parseTransformQuery } from "../transform/query_schema.ts";
-import { withFormatAuto } from "../transform/format_auto.ts";
+import {
+  canonicalString,
+  needsSignature,
+  parseTransformQuery,
+  withFormatAuto,
+} from "../delivery/mod.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromResponse, jsonResult } from "./tool_results.ts";
 

@@ -6,18 +6,13 @@ import { AppError } from "../http/app_error.ts";
 import { engineCall } from "../http/engine_errors.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import type { SegmentMethod, VisionService } from "../vision/mod.ts";
-import {
-  canonicalParams,
-  canonicalString,
-  FORMAT_MIME,
-  type OutputFormat,
-  type TransformParams,
-} from "./params.ts";
-import type { PipelineVision } from "./pipeline.ts";
-import { EXTENSION_OF, touchesPixels } from "./pixel_rules.ts";
-import { orientedSize, outputSize, planGeometry } from "./plan.ts";
-import { ALLOWED } from "./query_schema.ts";
+import { FORMAT_MIME, type OutputFormat, type TransformParams } from "../transform/params.ts";
+import type { PipelineVision } from "../transform/pipeline.ts";
+import { EXTENSION_OF, touchesPixels } from "../transform/pixel_rules.ts";
+import { orientedSize, outputSize, planGeometry } from "../transform/plan.ts";
 import type { StoredFormat } from "../codecs/mod.ts";
+import { canonicalParams, canonicalString } from "./canonical.ts";
+import { ALLOWED } from "./query_schema.ts";
 
 /**
  * Bumped whenever an encoder or operation changes its output: it is part of every ETag and

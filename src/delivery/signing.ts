@@ -1,6 +1,7 @@
 import { hmacBytes, timingSafeEqual } from "../crypto.ts";
 import { encodeBase64Url } from "../encoding.ts";
-import { canonicalString, needsSignature, signedString, type TransformParams } from "./params.ts";
+import type { TransformParams } from "../transform/params.ts";
+import { canonicalString, needsSignature, signedString } from "./canonical.ts";
 
 /**
  * What a signature covers: the image id and the canonical string of the geometry parameters

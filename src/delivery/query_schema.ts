@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { AppError } from "../http/app_error.ts";
 import { parseCssColour } from "./css_color.ts";
-import type { Gravity, TransformParams } from "./params.ts";
-import { canonicalString } from "./params.ts";
+import type { Gravity, TransformParams } from "../transform/params.ts";
+import { canonicalString } from "./canonical.ts";
 
 /** What each parameter accepts, in words: the hint of every refusal. */
 export const ALLOWED: Readonly<Record<string, string>> = {
