@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import {
   type AccountCommand,
   type AccountState,
@@ -60,11 +60,11 @@ function given(events: AccountEvent[]) {
 }
 
 function throwsDomain(fn: () => unknown, code: string, details?: Record<string, unknown>) {
-  let caught: DomainError | undefined;
+  let caught: AppError | undefined;
   assert.throws(fn, (err) => {
-    assert.ok(err instanceof DomainError, String(err));
+    assert.ok(err instanceof AppError, String(err));
     assert.equal(err.code, code);
-    if (details) assert.deepEqual(err.details, details);
+    if (details) assert.deepEqual(err.details.extra?.usage, details);
     caught = err;
     return true;
   });
@@ -132,7 +132,7 @@ Deno.test("an account holds at most 25 active keys; revoking one makes room", ()
     () => given([REGISTERED, ...keys]).when({ type: "CreateApiKey", data: keyData(99) }),
     "validation_error",
   );
-  assert.equal(err.field, "name");
+  assert.equal(err.details.field, "name");
   const revoked: AccountEvent = {
     type: "ApiKeyRevoked",
     data: { key_id: "key_3", key_hash: keyData(3).key_hash, revoked_at: NOW },
@@ -253,5 +253,5 @@ Deno.test("the first account to claim an e-mail address keeps it", () => {
     () => d.decide({ type: "ClaimEmail", account_id: "acc2" }, state),
     "already_exists",
   );
-  assert.equal(err.field, "email");
+  assert.equal(err.details.field, "email");
 });

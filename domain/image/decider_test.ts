@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import {
   decideImage,
   evolveImage,
@@ -40,9 +40,9 @@ function given(events: ImageEvent[]) {
 
 function throwsDomain(fn: () => unknown, code: string, field?: string) {
   assert.throws(fn, (err) => {
-    assert.ok(err instanceof DomainError);
+    assert.ok(err instanceof AppError);
     assert.equal(err.code, code);
-    if (field) assert.equal(err.field, field);
+    if (field) assert.equal(err.details.field, field);
     return true;
   });
 }

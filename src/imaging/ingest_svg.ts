@@ -1,4 +1,4 @@
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { invalidImage, svgTooLarge } from "./errors.ts";
 import { svgSize } from "../codecs/mod.ts";
 import { checkSvgIngest } from "./svg_budget.ts";
