@@ -13,7 +13,7 @@ import { errorResponses } from "./schemas.ts";
 import { BlobMissingError } from "../src/delivery/transform_service.ts";
 import { StoreUnavailableError } from "../src/blob_store/mod.ts";
 import { isLive } from "../src/images/image_view.ts";
-import { GonePage, ViewerPage } from "./viewer_page.tsx";
+import { GonePage, ViewerPage } from "./pages/viewer_page.tsx";
 
 const YEAR = 31_536_000;
 const FILE = /^[0-9A-Za-z]{10}(\.[A-Za-z0-9]{1,5})?$/;

@@ -80,7 +80,7 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     return c.html(apiPage());
   });
   app.get("/api/ai-agents", async (c) => {
-    const { agentsGuide } = await import("./agents_page.tsx");
+    const { agentsGuide } = await import("./pages/agents_page.tsx");
     return c.html(agentsGuide(deps.config, c.get("caller")?.kind === "account"));
   });
 }
