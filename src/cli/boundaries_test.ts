@@ -14,7 +14,10 @@ Deno.test("src/http is for the HTTP side and the composition root only", () => {
   assert.match(violation("src/imaging/errors.ts", "src/http/mod.ts") ?? "", /only src\/http/);
   assert.equal(violation("routes/upload.ts", "src/http/mod.ts"), null);
   assert.equal(violation("src/app.ts", "src/http/error_handler.ts"), null);
-  assert.match(violation("src/http/error_handler.ts", "routes/pages/error_page.tsx") ?? "", /never/);
+  assert.match(
+    violation("src/http/error_handler.ts", "routes/pages/error_page.tsx") ?? "",
+    /never/,
+  );
 });
 
 Deno.test("domain and projections stay pure, and route modules do not import each other", () => {
