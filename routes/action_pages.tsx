@@ -6,7 +6,7 @@ import { verifyUpgrade } from "../src/accounts/upgrade_links.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { formatBytes } from "../src/format_bytes.ts";
 import { AppError } from "../domain/errors.ts";
-import { wellFormedDeleteLink } from "../src/images/manage_images.ts";
+import { wellFormedDeleteLink } from "../src/images/delete_token.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { DeleteImagePage } from "./pages/images_table.tsx";
 import { isLoggedIn, Layout, page } from "./pages/layout.tsx";

@@ -2,27 +2,25 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
-import { formatBytes } from "../src/format_bytes.ts";
-import { AppError, fixError } from "../domain/errors.ts";
-import { type Caller, maxBytesFor } from "../src/http/caller.ts";
+import { fixError } from "../domain/errors.ts";
+import { maxBytesFor, ownerOf } from "../src/http/caller.ts";
+import { fileTooLarge } from "../src/images/upload_limits.ts";
 import { readUploadForm } from "../src/http/multipart_form.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { IdempotencyHeaders, storedImageResponses } from "./schemas.ts";
 
 // Room for the multipart framing and the text fields next to the file.
 const FORM_OVERHEAD_BYTES = 256 * 1024;
-/** The text fields: caption and ttl by name, everything else attribution metadata. */
-const UploadFields = z.object({
-  caption: z.string().max(CAPTION_MAX).optional(),
-  ttl: z.string().max(32).optional(),
-}).catchall(z.string());
-
 const FIELD_HINTS: Record<string, string> = {
   caption: "A caption is at most 2,000 characters.",
   ttl: "Give seconds (at least 300) or a duration such as 5m, 2h or 7d.",
   metadata: "At most 20 extra fields, names [a-z0-9_-]{1,64}, values up to 1,000 characters.",
 };
 
+/**
+ * The form, once: OpenAPI documents this schema and the handler validates the text fields with
+ * it (caption and ttl by name, everything else attribution metadata).
+ */
 const UploadForm = z.object({
   file: z.any().openapi({
     type: "string",
@@ -30,8 +28,12 @@ const UploadForm = z.object({
     description: "JPEG, PNG, GIF, WebP, AVIF, HEIC/HEIF, SVG (10 MB by default), BMP or ICO",
   }),
   caption: z.string().max(CAPTION_MAX).optional(),
-  ttl: z.string().optional().openapi({ description: "Seconds (≥300) or 5m, 2h, 7d; at most 90d" }),
+  ttl: z.string().max(32).optional().openapi({
+    description: "Seconds (≥300) or 5m, 2h, 7d; at most 90d",
+  }),
 }).catchall(z.string().openapi({ description: "Attribution metadata" }));
+/** The file part is read by the streaming reader; the text fields are checked here. */
+const UploadFields = UploadForm.omit({ file: true });
 
 const route = createRoute({
   method: "post",
@@ -45,22 +47,6 @@ const route = createRoute({
   responses: storedImageResponses(),
 });
 
-export function tooLarge(deps: AppDeps, caller: Caller): AppError {
-  const limit = maxBytesFor(caller, deps.config);
-  const size = formatBytes(limit);
-  if (caller.kind === "account") {
-    return fixError(
-      "file_too_large",
-      `The file is larger than ${size}.`,
-      `Send a file of at most ${size}.`,
-      "file",
-    );
-  }
-  return new AppError("file_too_large", `The file is larger than ${size}, the anonymous limit.`, {
-    register: true,
-  });
-}
-
 /** Caps the body while it streams in, before anything is buffered; the cap is the caller's. */
 function streamedLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
   return (c, next) => {
@@ -68,7 +54,7 @@ function streamedLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
     return bodyLimit({
       maxSize: maxBytesFor(caller, deps.config) + FORM_OVERHEAD_BYTES,
       onError: () => {
-        throw tooLarge(deps, caller);
+        throw fileTooLarge(deps.config.limits, ownerOf(caller));
       },
     })(c, next);
   };
@@ -83,7 +69,7 @@ export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const caller = c.get("caller");
     const form = await readUploadForm(c.req.raw, {
       maxFileBytes: maxBytesFor(caller, deps.config),
-      onTooLarge: () => tooLarge(deps, caller),
+      onTooLarge: () => fileTooLarge(deps.config.limits, ownerOf(caller)),
     });
     if (form.fileParts !== 1 || !form.file) {
       throw fixError(
@@ -131,7 +117,7 @@ export function uploadRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       caption: caption || undefined,
       ttl: ttl || undefined,
       metadata: meta.data,
-      owner: caller.kind === "account" ? caller.accountId : null,
+      owner: ownerOf(caller),
       client: caller.client,
       source: "upload",
       idempotencyKey,

@@ -14,6 +14,9 @@ import { eventCodec } from "./images/event_codec.ts";
 import { ImageQueries } from "./images/image_queries.ts";
 import { ManageImages } from "./images/manage_images.ts";
 import { UploadImageService } from "./images/upload_image.ts";
+import { ImportImage } from "./images/import_image.ts";
+import { SafeFetcher } from "./fetcher/mod.ts";
+import { VERSION } from "./version.ts";
 import { ReadModels } from "./read_models.ts";
 import { Engine } from "./engine/mod.ts";
 import { TransformService } from "./delivery/mod.ts";
@@ -50,6 +53,12 @@ export function buildServices(
   });
   const engine = opts.engine ?? new Engine(engineOptions(config));
   const uploads = new UploadImageService({ config, runtime, blobs, clock, ids, secret, engine });
+  const fetcher = new SafeFetcher({
+    allowHosts: config.import.allowHosts,
+    timeoutMs: config.import.timeoutMs,
+    userAgent: `imgpro-import/${VERSION}`,
+  });
+  const imports = new ImportImage({ config, fetcher, uploads });
   const variants = new VariantCache(kv, blobs, queries.isBlobReferenced, clock, {
     maxBytes: config.transforms.cacheBytes,
     memoryBytes: config.transforms.hotCacheBytes,
@@ -116,6 +125,7 @@ export function buildServices(
     readModels,
     queries,
     uploads,
+    imports,
     images,
     accounts,
     sessions,

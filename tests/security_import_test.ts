@@ -10,6 +10,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { importRoutes } from "../routes/import.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { SafeFetcher } from "../src/fetcher/mod.ts";
+import { ImportImage } from "../src/images/import_image.ts";
 import { type Connector, pinnedConnector, type Resolver } from "../src/fetcher/network.ts";
 import { callerMiddleware } from "../src/http/caller.ts";
 import { errorHandler } from "../src/http/error_handler.ts";
@@ -31,15 +32,18 @@ Deno.test("fixed: url_not_allowed tells a stranger what internal host names reso
       resolve: (host) =>
         Promise.resolve(host === "build.corp.example" ? ["10.20.30.40"] : ["93.184.216.34"]),
     };
-    const deps = { ...t.services, version: "test" };
+    const fetcher = new SafeFetcher({
+      allowHosts: [],
+      timeoutMs: 1000,
+      userAgent: "test",
+      resolver,
+    });
+    const imports = new ImportImage({ ...t.services, fetcher });
+    const deps = { ...t.services, imports, version: "test" };
     const app = new OpenAPIHono<AppEnv>();
     app.use(callerMiddleware(deps));
     app.onError(errorHandler({ ...deps, errorPage }));
-    importRoutes(
-      app,
-      deps,
-      new SafeFetcher({ allowHosts: [], timeoutMs: 1000, userAgent: "test", resolver }),
-    );
+    importRoutes(app, deps);
     const res = await app.request("/v1/import", {
       method: "POST",
       headers: { "content-type": "application/json" },

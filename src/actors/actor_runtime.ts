@@ -44,8 +44,15 @@ export type SendOptions = {
   /** Refuse with precondition_failed unless the stream is at this version (If-Match). */
   expected?: ExpectedVersion;
   meta: { actor: string; command_id: string; correlation_id: string; at: number };
-  idempotency?: { key: string; record: (events: StoredEvent[]) => unknown; expireInMs: number };
+  idempotency?: IdempotencyOption;
   guards?: Deno.AtomicCheck[];
+};
+
+/** Stored with the commit under `key`, so a retry of the same command finds what it answered. */
+export type IdempotencyOption = {
+  key: string;
+  record: (events: StoredEvent[]) => unknown;
+  expireInMs: number;
 };
 
 export type SendResult<S> =

@@ -3,6 +3,7 @@ import { getCookie } from "hono/cookie";
 import { sessionCookieName } from "../accounts/sessions.ts";
 import type { Config } from "../config.ts";
 import { hmacHex } from "../crypto.ts";
+import { maxUploadBytes } from "../images/upload_limits.ts";
 import { AppError } from "../../domain/errors.ts";
 import { clientIp, clientSubject } from "./client_ip.ts";
 import type { AppDeps } from "./types.ts";
@@ -23,8 +24,12 @@ export const callerKey = (caller: Caller): string =>
 
 /** The largest upload or import this caller may send. */
 export function maxBytesFor(caller: Caller, config: Config): number {
-  return caller.kind === "anonymous" ? config.limits.anonMaxBytes : config.limits.accountMaxBytes;
+  return maxUploadBytes(config.limits, ownerOf(caller));
 }
+
+/** The owner an upload by this caller gets: its account, or null for an anonymous caller. */
+export const ownerOf = (caller: Caller): string | null =>
+  caller.kind === "account" ? caller.accountId : null;
 
 /**
  * A browser session authenticates the JSON API only for our own pages: a cross-site request

@@ -6,8 +6,8 @@ import type { ActorRuntime } from "../actors/mod.ts";
 import type { Clock } from "../clock.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
-import { sha256Hex, timingSafeEqual } from "../crypto.ts";
-import { type IdGenerator, IMAGE_ID } from "../ids.ts";
+import { deleteTokenMatches, wellFormedDeleteLink } from "./delete_token.ts";
+import type { IdGenerator } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import { endImage, type EndImageDeps } from "./end_image.ts";
 import { type ImageObject, imageObject, isLive } from "./image_view.ts";
@@ -23,13 +23,6 @@ export type OwnerImage = ImageObject & {
 export type BulkDeleteResult =
   | { id: string; status: "deleted" }
   | { id: string; status: "failed"; error: AppError };
-
-/** The delete token is `randomToken(24)`: 32 base64url characters; a little slack either way. */
-const DELETE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
-
-/** A delete_url whose id or token cannot be one of ours is simply not found, without a lookup. */
-export const wellFormedDeleteLink = (id: string, token: string) =>
-  IMAGE_ID.test(id) && DELETE_TOKEN.test(token);
 
 const notFound = (id: string) =>
   new AppError("not_found", `No image with id ${id}.`, {
@@ -152,10 +145,7 @@ export class ManageImages {
   async deleteWithToken(id: string, token: string): Promise<void> {
     if (!wellFormedDeleteLink(id, token)) throw notFound(id.slice(0, 10));
     const doc = await this.deps.queries.get(id);
-    const hash = await sha256Hex(token);
-    if (!doc || !doc.delete_token_hash || !timingSafeEqual(hash, doc.delete_token_hash)) {
-      throw notFound(id);
-    }
+    if (!doc || !(await deleteTokenMatches(token, doc.delete_token_hash))) throw notFound(id);
     if (doc.status === "deleted") return;
     if (doc.status !== "live") throw gone(id);
     await this.#delete(id, "delete_token", "anon:delete_url");
@@ -165,8 +155,7 @@ export class ManageImages {
     // Checked before any read: an id over 2 KB is a KV key the store refuses with a throw.
     if (!wellFormedDeleteLink(id, token)) return null;
     const doc = await this.deps.queries.get(id);
-    if (!doc?.delete_token_hash) return null;
-    return timingSafeEqual(await sha256Hex(token), doc.delete_token_hash) ? doc : null;
+    return doc && (await deleteTokenMatches(token, doc.delete_token_hash)) ? doc : null;
   }
 
   async #delete(id: string, by: "owner" | "delete_token", actor: string) {
