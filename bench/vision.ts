@@ -1,4 +1,4 @@
-import { decodeSource } from "../src/codecs/mod.ts";
+import { decodeSource } from "../src/imaging/mod.ts";
 import { blur } from "../src/pixels/mod.ts";
 import { signedQuery } from "../src/delivery/mod.ts";
 import { segmentForeground } from "../src/vision/engine.ts";

@@ -2,7 +2,7 @@
  * One vision method on one fixture, in a fresh process (so its peak RSS is its own): prints
  * {cold, warm, rssMb, detail} as JSON. Run by bench/vision.ts.
  */
-import { decodeSource } from "../src/codecs/mod.ts";
+import { decodeSource } from "../src/imaging/mod.ts";
 import { blazeFaces } from "../src/vision/blazeface.ts";
 import { floodKey } from "../src/vision/flood_key.ts";
 import { grabCutMask } from "../src/vision/grabcut.ts";

@@ -3,7 +3,7 @@ export type DomainEventLike = { type: string; data: unknown };
 
 /**
  * A stream's rules as three pure functions: the state before any event, how an event changes
- * it, and which events a command produces (or which DomainError refuses it).
+ * it, and which events a command produces (or which AppError refuses it).
  */
 export type Decider<S, C, E extends DomainEventLike> = {
   initialState(): S;

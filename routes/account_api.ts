@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { usageOf } from "../src/accounts/usage.ts";
 import { toUnixSeconds } from "../src/clock.ts";
-import { AppError } from "../src/http/app_error.ts";
+import { AppError } from "../domain/errors.ts";
 import { requireAccount } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { errorResponses } from "./schemas.ts";
@@ -98,7 +98,6 @@ export function accountApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const doc = await deps.accounts.get(id);
     if (!doc) {
       throw new AppError("unauthorized", "This account no longer exists.", {
-        type: "fix",
         hint: "Log in again.",
       });
     }
@@ -106,7 +105,7 @@ export function accountApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   };
 
   app.openapi(routes.account, async (c) => {
-    const doc = await load(requireAccount(c.get("caller"), deps.config.publicUrl));
+    const doc = await load(requireAccount(c.get("caller")));
     const usage = usageOf(doc, deps.config, toUnixSeconds(deps.clock.now()));
     return c.json({
       id: doc.id,
@@ -117,19 +116,19 @@ export function accountApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   });
 
   app.openapi(routes.createKey, async (c) => {
-    const accountId = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const accountId = requireAccount(c.get("caller"));
     const created = await deps.accounts.createKey(accountId, c.req.valid("json").name);
     c.header("Cache-Control", "no-store");
     return c.json(created, 201);
   });
 
   app.openapi(routes.listKeys, async (c) => {
-    const doc = await load(requireAccount(c.get("caller"), deps.config.publicUrl));
+    const doc = await load(requireAccount(c.get("caller")));
     return c.json({ data: doc.keys }, 200);
   });
 
   app.openapi(routes.revokeKey, async (c) => {
-    const accountId = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const accountId = requireAccount(c.get("caller"));
     await deps.accounts.revokeKey(accountId, c.req.valid("param").key_id);
     return c.body(null, 204);
   });

@@ -5,7 +5,7 @@ import { PLAN_NAMES, type PlanName } from "../domain/account/plans.ts";
 import { verifyUpgrade } from "../src/accounts/upgrade_links.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { formatBytes } from "../src/format_bytes.ts";
-import { AppError } from "../src/http/app_error.ts";
+import { AppError } from "../domain/errors.ts";
 import { wellFormedDeleteLink } from "../src/images/manage_images.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { DeleteImagePage } from "./pages/images_table.tsx";
@@ -24,7 +24,6 @@ const deleteByToken = createRoute({
 
 const forbidden = (message: string) =>
   new AppError("forbidden", message, {
-    type: "fix",
     hint: "Open the upgrade link again from your account page.",
   });
 
@@ -93,7 +92,6 @@ export function actionPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const doc = wellFormedDeleteLink(id, token) ? await deps.images.tokenMatches(id, token) : null;
     if (!doc) {
       throw new AppError("not_found", "This delete link is not valid.", {
-        type: "fix",
         hint: "Check the link.",
       });
     }

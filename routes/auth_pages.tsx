@@ -3,7 +3,6 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { z } from "zod";
-import { DomainError } from "../domain/errors.ts";
 import {
   PASSWORD_MAX,
   PASSWORD_MIN,
@@ -11,8 +10,7 @@ import {
   passwordProblem,
 } from "../src/accounts/password_policy.ts";
 import { SESSION_TTL_MS, sessionCookieName } from "../src/accounts/sessions.ts";
-import { AppError } from "../src/http/app_error.ts";
-import { renderError } from "../src/http/error_handler.ts";
+import { AppError } from "../domain/errors.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { isLoggedIn, Layout, page } from "./pages/layout.tsx";
 
@@ -163,10 +161,7 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     if (problem) {
       const field = parsed.success ? "password" : String(parsed.error.issues[0].path[0]);
       if (wantsJson(c)) {
-        return renderError(
-          c,
-          new AppError("validation_error", problem.message, { type: "fix", field, ...problem }),
-        );
+        throw new AppError("validation_error", problem.message, { field, hint: problem.hint });
       }
       return c.html(
         page(
@@ -203,7 +198,7 @@ export function authPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       startSession(c, deps, await deps.sessions.create(accountId));
       return c.redirect("/keys?welcome=1", 303);
     } catch (err) {
-      if (err instanceof DomainError && err.code === "already_exists") {
+      if (err instanceof AppError && err.code === "already_exists") {
         // The person probably has an account already: say so and offer the way in. The attempt
         // stays spent, so this answer is rate limited exactly like a failed login.
         return c.html(

@@ -8,7 +8,7 @@ import { usageOf } from "../src/accounts/usage.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { openText, sealText } from "../src/crypto.ts";
 import { formatBytes } from "../src/format_bytes.ts";
-import { AppError } from "../src/http/app_error.ts";
+import { AppError } from "../domain/errors.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { Layout, page } from "./pages/layout.tsx";
 import { UploaderDownloads } from "./pages/uploader_downloads.tsx";
@@ -44,7 +44,7 @@ const NEW_KEY_SECONDS = 300;
 function imageId(c: Context): string {
   const id = c.req.param("id") ?? "";
   if (/^[0-9A-Za-z]{10}$/.test(id)) return id;
-  throw new AppError("not_found", "No such image.", { type: "fix", hint: "Check the link." });
+  throw new AppError("not_found", "No such image.", { hint: "Check the link." });
 }
 
 /** A form submitted by a browser (not a script posting it): it can follow a redirect. */

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { ImageDoc } from "../projections/image_read_model.ts";
 import { toUnixSeconds } from "../src/clock.ts";
-import { AppError } from "../src/http/app_error.ts";
+import { AppError } from "../domain/errors.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import type { TransformParams } from "../src/transform/params.ts";
 import { canonicalString } from "../src/delivery/canonical.ts";
@@ -13,7 +13,7 @@ import { errorResponses } from "./schemas.ts";
 import { BlobMissingError } from "../src/delivery/transform_service.ts";
 import { StoreUnavailableError } from "../src/blob_store/mod.ts";
 import { isLive } from "../src/images/image_view.ts";
-import { GonePage, ViewerPage } from "./viewer_page.tsx";
+import { GonePage, ViewerPage } from "./pages/viewer_page.tsx";
 
 const YEAR = 31_536_000;
 const FILE = /^[0-9A-Za-z]{10}(\.[A-Za-z0-9]{1,5})?$/;
@@ -77,14 +77,12 @@ const route = createRoute({
 
 function notFound(id: string) {
   return new AppError("not_found", `No image at /${id}.`, {
-    type: "fix",
     hint: "Check the link; ids are 10 characters.",
   });
 }
 
 function gone(id: string) {
   return new AppError("gone", `Image ${id} has expired or was deleted.`, {
-    type: "fix",
     hint: "Upload it again.",
   });
 }
@@ -96,7 +94,6 @@ function invalidSignature(problem: "missing" | "invalid") {
       ? "w, h, fit, gravity and dpr are only accepted in a signed link."
       : "The signature does not match this image and these resize parameters.",
     {
-      type: "fix",
       field: "sig",
       hint: "Use the link exactly as it was signed (POST /v1/images/{id}/links or the " +
         "dashboard's tools make one); other parameters may be added, signed ones not changed.",

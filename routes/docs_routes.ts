@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { openApiSource, registerBearerScheme } from "../src/docs/openapi_document.ts";
+import { openApiSource, registerBearerScheme } from "./docs/openapi_document.ts";
 import { apiReferenceCsp } from "../src/http/page_csp.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { assetUrl, preloadScalar } from "./pages/assets.ts";
@@ -8,8 +8,7 @@ import { errorResponses } from "./schemas.ts";
 // The renderers (YAML, the llms texts, Scalar, the agents' guide) load on their first request:
 // a cold start (Deploy scales to zero) should not pay for pages most requests never ask for.
 const yaml = () => import("yaml");
-const llms = () =>
-  Promise.all([import("../src/docs/llms_full.ts"), import("../src/docs/llms_short.ts")]);
+const llms = () => Promise.all([import("./docs/llms_full.ts"), import("./docs/llms_short.ts")]);
 
 const text = (path: string, summary: string, mediaType: string) =>
   createRoute({
@@ -81,7 +80,7 @@ export function docsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     return c.html(apiPage());
   });
   app.get("/api/ai-agents", async (c) => {
-    const { agentsGuide } = await import("./agents_page.tsx");
+    const { agentsGuide } = await import("./pages/agents_page.tsx");
     return c.html(agentsGuide(deps.config, c.get("caller")?.kind === "account"));
   });
 }

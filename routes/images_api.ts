@@ -1,7 +1,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
-import { AppError, fixError } from "../src/http/app_error.ts";
+import { AppError, fixError } from "../domain/errors.ts";
 import { requireAccount } from "../src/http/caller.ts";
+import { problemOf } from "../src/http/error_mapping.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { imageObject, isLive } from "../src/images/image_view.ts";
 import { toUnixSeconds } from "../src/clock.ts";
@@ -157,7 +158,7 @@ function parseIfMatch(header: string | undefined): number | undefined {
 
 export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(routes.list, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     const { limit, cursor } = c.req.valid("query");
     return c.json(await deps.images.list(owner, limit, cursor), 200);
   });
@@ -168,13 +169,11 @@ export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const doc = await deps.queries.get(id);
     if (!doc) {
       throw new AppError("not_found", `No image with id ${id}.`, {
-        type: "fix",
         hint: "Check the id.",
       });
     }
     if (!isLive(doc, toUnixSeconds(deps.clock.now()))) {
       throw new AppError("gone", `Image ${id} has expired or was deleted.`, {
-        type: "fix",
         hint: "Upload it again.",
       });
     }
@@ -187,7 +186,7 @@ export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   });
 
   app.openapi(routes.patch, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     const { id } = c.req.valid("param");
     const expect = parseIfMatch(c.req.valid("header")["if-match"]);
     const updated = await deps.images.edit(id, owner, c.req.valid("json"), expect);
@@ -196,14 +195,20 @@ export function imagesApi(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   });
 
   app.openapi(routes.removeMany, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
-    const results = await deps.images.deleteManyOwned(c.req.valid("json").ids, owner);
+    const owner = requireAccount(c.get("caller"));
+    const outcomes = await deps.images.deleteManyOwned(c.req.valid("json").ids, owner);
+    // Each failure reads as the envelope a single DELETE of that id would answer.
+    const results = await Promise.all(outcomes.map(async (r) => {
+      if (r.status === "deleted") return r;
+      const { code, message, action } = await problemOf(r.error, deps, owner);
+      return { id: r.id, status: r.status, error: { error: code, message, action } };
+    }));
     const deleted = results.filter((r) => r.status === "deleted").length;
     return c.json({ deleted, failed: results.length - deleted, results }, 200);
   });
 
   app.openapi(routes.remove, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     await deps.images.deleteOwned(c.req.valid("param").id, owner);
     return c.body(null, 204);
   });

@@ -10,7 +10,7 @@ import {
   TooLarge,
   UrlNotAllowed,
 } from "../src/fetcher/mod.ts";
-import { AppError, fixError } from "../src/http/app_error.ts";
+import { AppError, fixError } from "../domain/errors.ts";
 import { type Caller, maxBytesFor } from "../src/http/caller.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
 import { VERSION } from "../src/version.ts";
@@ -49,8 +49,11 @@ const route = createRoute({
 /** The fetcher's failures, in the SPEC §7 envelope; the `url` field is what the caller fixes. */
 function toAppError(err: unknown, deps: AppDeps, caller: Caller): unknown {
   if (err instanceof UrlNotAllowed) {
-    const action = { type: "fix" as const, field: "url", hint: err.hint };
-    return new AppError("url_not_allowed", err.message, action, { rule: err.rule });
+    return new AppError("url_not_allowed", err.message, {
+      field: "url",
+      hint: err.hint,
+      extra: { rule: err.rule },
+    });
   }
   if (err instanceof InvalidUrl) {
     return fixError("validation_error", err.message, "Send an absolute http(s) URL.", "url");
@@ -61,26 +64,30 @@ function toAppError(err: unknown, deps: AppDeps, caller: Caller): unknown {
       "import_failed",
       err.message,
       err.retryAfter === undefined
-        ? { type: "fix", field: "url", hint: err.hint }
-        : { type: "retry", seconds: err.retryAfter },
+        ? { field: "url", hint: err.hint }
+        : { retryAfter: err.retryAfter },
     );
   }
   return err;
 }
+
+/** A refusal the caller fixes by changing the request (not a busy server or a fault of ours). */
+const fixable = (err: AppError) =>
+  err.details.retryAfter === undefined && !err.details.register && err.code !== "internal_error";
 
 /**
  * Ingest's own errors pass through with their code and message; only the field they point at
  * changes, since an importer fixes the URL, not a file they never sent.
  */
 function forImport(err: unknown, contentType: string | null): unknown {
-  if (!(err instanceof AppError) || err.action.type !== "fix") return err;
-  if (err.action.field !== undefined && err.action.field !== "file") return err;
+  if (!(err instanceof AppError) || !fixable(err)) return err;
+  if (err.details.field !== undefined && err.details.field !== "file") return err;
   const page = err.code === "unsupported_format" && /html/i.test(contentType ?? "");
   const hint = page
     ? "The URL is a web page, not an image: open it, right-click the image, copy the image " +
       "address and import that."
-    : err.action.hint;
-  return new AppError(err.code, err.message, { type: "fix", field: "url", hint }, err.extra);
+    : err.details.hint;
+  return new AppError(err.code, err.message, { ...err.details, field: "url", hint });
 }
 
 export function importRoutes(

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { ErrorCode } from "../src/http/app_error.ts";
+import type { ErrorCode } from "../domain/errors.ts";
 import { ERROR_CATALOGUE, errorEntry } from "../src/http/error_catalogue.ts";
 import { FORMATS, STORED_IDS } from "../src/formats/mod.ts";
 

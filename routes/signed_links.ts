@@ -44,7 +44,7 @@ const route = createRoute({
 /** The owner's way to make resized variants that strangers cannot vary (SPEC §5). */
 export function signedLinks(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(route, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     const { id } = c.req.valid("param");
     await deps.images.owned(id, owner);
     const query: Record<string, string[]> = {};

@@ -3,11 +3,10 @@ import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
 import { formatBytes } from "../src/format_bytes.ts";
-import { AppError, fixError } from "../src/http/app_error.ts";
+import { AppError, fixError } from "../domain/errors.ts";
 import { type Caller, maxBytesFor } from "../src/http/caller.ts";
 import { readUploadForm } from "../src/http/multipart_form.ts";
 import type { AppDeps, AppEnv } from "../src/http/types.ts";
-import { registerUrl } from "../src/images/image_view.ts";
 import { IdempotencyHeaders, storedImageResponses } from "./schemas.ts";
 
 // Room for the multipart framing and the text fields next to the file.
@@ -58,11 +57,7 @@ export function tooLarge(deps: AppDeps, caller: Caller): AppError {
     );
   }
   return new AppError("file_too_large", `The file is larger than ${size}, the anonymous limit.`, {
-    type: "register",
-    url: registerUrl(deps.config.publicUrl),
-    label: `Create a free account to upload up to ${
-      formatBytes(deps.config.limits.accountMaxBytes)
-    }`,
+    register: true,
   });
 }
 

@@ -123,7 +123,7 @@ const routes = {
 
 export function webhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   app.openapi(routes.create, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     const { url, events } = c.req.valid("json");
     const created = await deps.webhooks.create(owner, url, events);
     c.header("Cache-Control", "no-store");
@@ -131,15 +131,15 @@ export function webhookRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     return c.json(created, 201);
   });
   app.openapi(routes.list, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     return c.json({ data: await deps.webhooks.list(owner) }, 200);
   });
   app.openapi(routes.get, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     return c.json(await deps.webhooks.get(owner, c.req.valid("param").id), 200);
   });
   app.openapi(routes.remove, async (c) => {
-    const owner = requireAccount(c.get("caller"), deps.config.publicUrl);
+    const owner = requireAccount(c.get("caller"));
     await deps.webhooks.delete(owner, c.req.valid("param").id);
     return c.body(null, 204);
   });

@@ -17,18 +17,19 @@ import { healthRoutes } from "../routes/health.ts";
 import { importRoutes } from "../routes/import.ts";
 import { uploadRoutes } from "../routes/upload.ts";
 import { assetRoutes } from "../routes/pages/assets.ts";
+import { errorPage } from "../routes/pages/error_page.tsx";
 import { canonicalHost } from "./http/canonical_host.ts";
 import { pageCspMiddleware } from "./http/page_csp.ts";
 import { uploaderRoutes } from "../routes/uploaders.ts";
 import { webhookRoutes } from "../routes/webhooks.ts";
-import { AppError } from "./http/app_error.ts";
+import { AppError } from "../domain/errors.ts";
 import { callerKey, callerMiddleware } from "./http/caller.ts";
 import { anonIngestLimit, quotaHeaders } from "./http/limits.ts";
 import { bodyCap, bodyGate, bodyGateOptions } from "./http/body_gate.ts";
 import { defaultBodyLimit } from "./http/body_limit.ts";
 import { ingestGate } from "./http/ingest_gate.ts";
-import { notFound, onError } from "./http/error_handler.ts";
-import { mcpRoutes } from "./mcp/mcp_routes.ts";
+import { errorHandler, notFoundHandler } from "./http/error_handler.ts";
+import { mcpRoutes } from "../routes/mcp/mcp_routes.ts";
 import type { AppDeps, AppEnv } from "./http/types.ts";
 
 /** `/{id}.{ext}`, or `/{id}` asked for by something other than a browser page. */
@@ -50,7 +51,6 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         "validation_error",
         `Invalid ${field ?? "request"}: ${issue?.message ?? "bad input"}.`,
         {
-          type: "fix",
           hint: "See /openapi.json for the expected request.",
           ...(field ? { field } : {}),
         },
@@ -93,8 +93,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.use(callerMiddleware(deps));
   // Every body is capped while it streams in; upload, import and MCP set their own caps.
   app.use(defaultBodyLimit());
-  app.onError(onError);
-  app.notFound(notFound);
+  const rendering = { ...deps, errorPage };
+  app.onError(errorHandler(rendering));
+  app.notFound(notFoundHandler(rendering));
   app.use("/v1/*", quotaHeaders(deps));
   app.use("/v1/upload", anonIngestLimit(deps));
   app.use("/v1/import", anonIngestLimit(deps));

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { validate } from "@readme/openapi-parser";
 import { parse as parseYaml } from "yaml";
-import { ERROR_STATUS, type ErrorCode } from "../src/http/app_error.ts";
+import type { ErrorCode } from "../domain/errors.ts";
+import { ERROR_STATUS } from "../src/http/error_catalogue.ts";
 import { ACTION_MEANING, ERROR_CATALOGUE } from "../src/http/error_catalogue.ts";
-import { TRANSFORM_PARAMS } from "../src/mcp/tool_specs.ts";
+import { TRANSFORM_PARAMS } from "../routes/mcp/tool_specs.ts";
 import { withApp } from "./support/http.ts";
 
 type Operation = {

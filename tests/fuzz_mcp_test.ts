@@ -68,7 +68,7 @@ Deno.test("fuzz: MCP JSON-RPC that is malformed or calls tools with wrong argume
 // ---------------------------------------------------------------------------------------------
 
 Deno.test("MCP tool errors for a lone-surrogate id or a non-header idempotency_key are envelopes", async () => {
-  // src/mcp/tools.ts: path() calls encodeURIComponent (URIError on a lone surrogate) and
+  // routes/mcp/tools.ts: path() calls encodeURIComponent (URIError on a lone surrogate) and
   // idempotency() puts the key in a Headers object (TypeError for "\n" or non-Latin-1); runTool
   // only converts AppError, so the tool answers the raw exception text instead of the envelope.
   await withApp(async (t) => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { encodeBase64Url } from "../src/encoding.ts";
-import { MCP_BODY_MAX_BYTES, MCP_UPLOAD_MAX_BYTES } from "../src/mcp/tool_specs.ts";
+import { MCP_BODY_MAX_BYTES, MCP_UPLOAD_MAX_BYTES } from "../routes/mcp/tool_specs.ts";
 import { hostPort } from "./support/import_http.ts";
 import { withOrigin } from "./support/import_origin.ts";
 import { callTool, withMcpClient, withServedApp } from "./support/mcp.ts";

@@ -12,7 +12,8 @@ import { ConfigError, loadConfig } from "../src/config.ts";
 import { SafeFetcher } from "../src/fetcher/mod.ts";
 import { type Connector, pinnedConnector, type Resolver } from "../src/fetcher/network.ts";
 import { callerMiddleware } from "../src/http/caller.ts";
-import { onError } from "../src/http/error_handler.ts";
+import { errorHandler } from "../src/http/error_handler.ts";
+import { errorPage } from "../routes/pages/error_page.tsx";
 import type { AppEnv } from "../src/http/types.ts";
 import { drain } from "./support/accounts.ts";
 import { expectError, withApp } from "./support/http.ts";
@@ -33,7 +34,7 @@ Deno.test("url_not_allowed does not reveal the address an internal host name res
     const deps = { ...t.services, version: "test" };
     const app = new OpenAPIHono<AppEnv>();
     app.use(callerMiddleware(deps));
-    app.onError(onError);
+    app.onError(errorHandler({ ...deps, errorPage }));
     importRoutes(
       app,
       deps,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeSource } from "../src/codecs/mod.ts";
+import { decodeSource } from "../src/imaging/mod.ts";
 import { detectFaces } from "../src/vision/engine.ts";
 import { keyedUpload, signUp, withKey } from "./support/accounts.ts";
 import { postUpload, type TestApp, uploadOk, withApp } from "./support/http.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeSource } from "../src/codecs/mod.ts";
+import { decodeSource } from "../src/imaging/mod.ts";
 import { png } from "./support/formats.ts";
 import { uploadOk, withApp } from "./support/http.ts";
 import { tinyBrightnessModel } from "./support/tiny_onnx.ts";

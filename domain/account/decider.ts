@@ -1,5 +1,5 @@
 import type { Decider } from "../decider.ts";
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import type { AccountEvent, AccountRegistered, ApiKeyCreated, EmailEvent } from "./events.ts";
 import { periodOf, type Plan, PLAN_NAMES, type PlanName } from "./plans.ts";
 
@@ -101,20 +101,19 @@ export function usageAt(state: AccountState & { status: "active" }, now: number)
 export function decideAccount(command: AccountCommand, state: AccountState): AccountEvent[] {
   if (command.type === "Register") {
     if (state.status !== "absent") {
-      throw new DomainError("already_exists", "This account already exists.");
+      throw new AppError("already_exists", "This account already exists.");
     }
     return [{ type: "AccountRegistered", data: command.data }];
   }
-  if (state.status === "absent") throw new DomainError("not_found", "No such account.");
+  if (state.status === "absent") throw new AppError("not_found", "No such account.");
   switch (command.type) {
     case "CreateApiKey": {
       const active = Object.values(state.keys).filter((k) => k.revoked_at === undefined).length;
       if (active >= MAX_ACTIVE_KEYS) {
-        throw new DomainError(
+        throw new AppError(
           "validation_error",
           `An account can have at most ${MAX_ACTIVE_KEYS} active keys.`,
-          "name",
-          "Revoke a key you no longer use, then create the new one.",
+          { field: "name", hint: "Revoke a key you no longer use, then create the new one." },
         );
       }
       return [{ type: "ApiKeyCreated", data: command.data }];
@@ -122,12 +121,9 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
     case "RevokeApiKey": {
       const key = ownKey(state.keys, command.key_id);
       if (!key) {
-        throw new DomainError(
-          "not_found",
-          `No key ${command.key_id} on this account.`,
-          "key_id",
-          "List your keys with GET /v1/keys.",
-        );
+        throw new AppError("not_found", `No key ${command.key_id} on this account.`, {
+          hint: "List your keys with GET /v1/keys.",
+        });
       }
       if (key.revoked_at !== undefined) return [];
       return [{
@@ -153,23 +149,19 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
         storage_limit_bytes: plan.storage,
       };
       if (usage.uploads + 1 > plan.uploads) {
-        throw new DomainError(
+        throw new AppError(
           "quota_exceeded",
           `Monthly upload limit reached (${usage.uploads} of ${plan.uploads}).`,
-          undefined,
-          undefined,
-          details,
+          { extra: { usage: details } },
         );
       }
       if (usage.storage + bytes > plan.storage) {
-        throw new DomainError(
+        throw new AppError(
           "storage_exceeded",
           `Storage limit reached: this file needs ${bytes} bytes and ${
             plan.storage - usage.storage
           } are left.`,
-          undefined,
-          undefined,
-          details,
+          { extra: { usage: details } },
         );
       }
       return [{
@@ -199,12 +191,10 @@ export const emailClaimDecider: Decider<EmailClaimState, ClaimEmail, EmailEvent>
   evolve: (_s, e) => ({ claimed_by: e.data.account_id }),
   decide: (c, s) => {
     if (s.claimed_by !== null) {
-      throw new DomainError(
-        "already_exists",
-        "An account with this e-mail address already exists.",
-        "email",
-        "Log in instead, or use another address.",
-      );
+      throw new AppError("already_exists", "An account with this e-mail address already exists.", {
+        field: "email",
+        hint: "Log in instead, or use another address.",
+      });
     }
     return [{ type: "EmailClaimed", data: { account_id: c.account_id } }];
   },

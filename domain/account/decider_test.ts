@@ -132,12 +132,14 @@ Deno.test("the upload past the monthly count is refused with quota_exceeded and 
   ];
   given(history).when(consume("img0000004", 10)).then({
     error: "quota_exceeded",
-    details: {
-      plan: "free",
-      uploads_used: 3,
-      uploads_limit: 3,
-      storage_used_bytes: 30,
-      storage_limit_bytes: 10_000,
+    extra: {
+      usage: {
+        plan: "free",
+        uploads_used: 3,
+        uploads_limit: 3,
+        storage_used_bytes: 30,
+        storage_limit_bytes: 10_000,
+      },
     },
     message: /3 of 3/,
   });
@@ -146,12 +148,14 @@ Deno.test("the upload past the monthly count is refused with quota_exceeded and 
 Deno.test("an upload that would pass the storage limit is refused with storage_exceeded", () => {
   const history = [REGISTERED, consumed("img0000001", 9_000)];
   given(history).when(consume("img0000002", 1_001)).thenError("storage_exceeded", {
-    details: {
-      plan: "free",
-      uploads_used: 1,
-      uploads_limit: 3,
-      storage_used_bytes: 9_000,
-      storage_limit_bytes: 10_000,
+    extra: {
+      usage: {
+        plan: "free",
+        uploads_used: 1,
+        uploads_limit: 3,
+        storage_used_bytes: 9_000,
+        storage_limit_bytes: 10_000,
+      },
     },
   });
   // Exactly filling the storage is allowed.
@@ -175,12 +179,14 @@ Deno.test("a new calendar month (UTC) resets the upload count but not the storag
   // Storage carried over into December still counts against the limit.
   const full = [REGISTERED, consumed("img0000001", 9_990)];
   given(full).when(consume("img0000002", 11, DEC_1)).thenError("storage_exceeded", {
-    details: {
-      plan: "free",
-      uploads_used: 0,
-      uploads_limit: 3,
-      storage_used_bytes: 9_990,
-      storage_limit_bytes: 10_000,
+    extra: {
+      usage: {
+        plan: "free",
+        uploads_used: 0,
+        uploads_limit: 3,
+        storage_used_bytes: 9_990,
+        storage_limit_bytes: 10_000,
+      },
     },
   });
 });

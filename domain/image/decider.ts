@@ -1,5 +1,5 @@
 import type { Decider } from "../decider.ts";
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { applyImageEdit } from "./evolve.ts";
 import type { ImageEvent, ImageUploaded } from "./events.ts";
 import { expiryFor } from "./retention.ts";
@@ -60,9 +60,9 @@ export function evolveImage(state: ImageState, event: ImageEvent): ImageState {
 }
 
 function liveOrThrow(state: ImageState): asserts state is ImageState & { status: "live" } {
-  if (state.status === "absent") throw new DomainError("not_found", "No such image.");
+  if (state.status === "absent") throw new AppError("not_found", "No such image.");
   if (state.status !== "live") {
-    throw new DomainError("gone", `Image ${state.image.id} has expired or was deleted.`);
+    throw new AppError("gone", `Image ${state.image.id} has expired or was deleted.`);
   }
 }
 
@@ -70,7 +70,7 @@ export function decideImage(command: ImageCommand, state: ImageState): ImageEven
   switch (command.type) {
     case "UploadImage": {
       if (state.status !== "absent") {
-        throw new DomainError("already_exists", `Image ${command.image.id} already exists.`);
+        throw new AppError("already_exists", `Image ${command.image.id} already exists.`);
       }
       const expires_at = expiryFor({
         owner: command.image.owner,
@@ -84,12 +84,12 @@ export function decideImage(command: ImageCommand, state: ImageState): ImageEven
       }];
     }
     case "ExpireImage": {
-      if (state.status === "absent") throw new DomainError("not_found", "No such image.");
+      if (state.status === "absent") throw new AppError("not_found", "No such image.");
       // Already expired or deleted: a second expiry is a no-op.
       if (state.status !== "live") return [];
       const due = state.image.expires_at;
       if (due === null || due > command.now) {
-        throw new DomainError("not_due", `Image ${state.image.id} is not due to expire.`);
+        throw new AppError("not_due", `Image ${state.image.id} is not due to expire.`);
       }
       return [{ type: "ImageExpired", data: { id: state.image.id, expired_at: command.now } }];
     }
@@ -102,7 +102,7 @@ export function decideImage(command: ImageCommand, state: ImageState): ImageEven
       }];
     }
     case "ComputePlaceholders": {
-      if (state.status === "absent") throw new DomainError("not_found", "No such image.");
+      if (state.status === "absent") throw new AppError("not_found", "No such image.");
       if (state.image.thumbhash !== undefined) return [];
       const { thumbhash, dominant_color } = command;
       return [{

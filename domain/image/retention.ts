@@ -1,4 +1,4 @@
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 
 export const TTL_MIN_SECONDS = 300;
 export const TTL_MAX_SECONDS = 90 * 86_400;
@@ -9,22 +9,18 @@ export function parseTtl(raw: string): number {
   const text = raw.trim();
   const match = /^(\d{1,9})([mhd])?$/.exec(text);
   if (!match) {
-    throw new DomainError(
-      "validation_error",
-      `ttl "${raw}" is not a duration.`,
-      "ttl",
-      "Give seconds (at least 300) or a duration such as 5m, 2h or 7d.",
-    );
+    throw new AppError("validation_error", `ttl "${raw}" is not a duration.`, {
+      field: "ttl",
+      hint: "Give seconds (at least 300) or a duration such as 5m, 2h or 7d.",
+    });
   }
   const unit = match[2] as keyof typeof UNIT_SECONDS | undefined;
   const seconds = Number(match[1]) * (unit ? UNIT_SECONDS[unit] : 1);
   if (seconds < TTL_MIN_SECONDS || seconds > TTL_MAX_SECONDS) {
-    throw new DomainError(
-      "validation_error",
-      `ttl ${raw} is out of range.`,
-      "ttl",
-      `ttl must be between ${TTL_MIN_SECONDS} seconds (5m) and 90 days (90d).`,
-    );
+    throw new AppError("validation_error", `ttl ${raw} is out of range.`, {
+      field: "ttl",
+      hint: `ttl must be between ${TTL_MIN_SECONDS} seconds (5m) and 90 days (90d).`,
+    });
   }
   return seconds;
 }
@@ -40,12 +36,11 @@ export function expiryFor(
   if (owner !== null) return ttlSeconds === undefined ? null : now + ttlSeconds;
   if (ttlSeconds !== undefined && ttlSeconds > anonRetentionSeconds) {
     const days = Math.floor(anonRetentionSeconds / 86_400);
-    throw new DomainError(
-      "validation_error",
-      `Anonymous images are kept at most ${days} days.`,
-      "ttl",
-      `Use a ttl of at most ${days}d, or upload with an API key to keep images longer or forever.`,
-    );
+    throw new AppError("validation_error", `Anonymous images are kept at most ${days} days.`, {
+      field: "ttl",
+      hint:
+        `Use a ttl of at most ${days}d, or upload with an API key to keep images longer or forever.`,
+    });
   }
   return now + (ttlSeconds ?? anonRetentionSeconds);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { parseTtl } from "./retention.ts";
 
 Deno.test("ttl accepts seconds and m/h/d durations", () => {
@@ -12,6 +12,10 @@ Deno.test("ttl accepts seconds and m/h/d durations", () => {
 
 Deno.test("ttl refuses what is not a duration or out of range, naming the field", () => {
   for (const bad of ["", "abc", "-5", "1.5h", "5s", "299", "4m", "91d", "7776001", "1e9"]) {
-    assert.throws(() => parseTtl(bad), (e) => e instanceof DomainError && e.field === "ttl", bad);
+    assert.throws(
+      () => parseTtl(bad),
+      (e) => e instanceof AppError && e.details.field === "ttl",
+      bad,
+    );
   }
 });

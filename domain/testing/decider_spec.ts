@@ -1,12 +1,15 @@
 import assert from "node:assert/strict";
 import type { Decider, DomainEventLike } from "../decider.ts";
-import { DomainError, type DomainErrorCode } from "../errors.ts";
+import { AppError, type AppErrorCode } from "../errors.ts";
 
-/** What a refusal must look like; `field`, `details` and `message` are checked only when given. */
+/**
+ * What a refusal must look like: its code, and when given, the field at fault, the facts it
+ * carries (`details.extra`, compared whole) and its message.
+ */
 export type ExpectedRefusal = {
-  error: DomainErrorCode;
+  error: AppErrorCode;
   field?: string;
-  details?: Record<string, unknown>;
+  extra?: Record<string, unknown>;
   message?: RegExp;
 };
 
@@ -17,9 +20,9 @@ export type ExpectedRefusal = {
 export type Outcome<E> = {
   /** The command produced exactly these events (deepEqual), in this order; returns them. */
   then(expected: E[]): E[];
-  /** The command was refused with this DomainError; returns it for further checks. */
-  then(expected: ExpectedRefusal): DomainError;
-  thenError(code: DomainErrorCode, expect?: Omit<ExpectedRefusal, "error">): DomainError;
+  /** The command was refused with this AppError; returns it for further checks. */
+  then(expected: ExpectedRefusal): AppError;
+  thenError(code: AppErrorCode, expect?: Omit<ExpectedRefusal, "error">): AppError;
   /** The events as produced, for a test that only cares about some of their fields. */
   events(): E[];
 };
@@ -45,23 +48,23 @@ export function deciderSpec<S, C, E extends DomainEventLike>(decider: Decider<S,
 }
 
 function outcome<E>(decide: () => E[]): Outcome<E> {
-  const refused = (expected: ExpectedRefusal): DomainError => {
+  const refused = (expected: ExpectedRefusal): AppError => {
     let produced: E[];
     try {
       produced = decide();
     } catch (err) {
-      assert.ok(err instanceof DomainError, `expected a DomainError, got ${String(err)}`);
+      assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
       assert.equal(err.code, expected.error, err.message);
-      if (expected.field !== undefined) assert.equal(err.field, expected.field);
-      if (expected.details !== undefined) assert.deepEqual(err.details, expected.details);
+      if (expected.field !== undefined) assert.equal(err.details.field, expected.field);
+      if (expected.extra !== undefined) assert.deepEqual(err.details.extra, expected.extra);
       if (expected.message !== undefined) assert.match(err.message, expected.message);
       return err;
     }
     assert.fail(`expected ${expected.error}, got events ${JSON.stringify(produced)}`);
   };
   function then(expected: E[]): E[];
-  function then(expected: ExpectedRefusal): DomainError;
-  function then(expected: E[] | ExpectedRefusal): E[] | DomainError {
+  function then(expected: ExpectedRefusal): AppError;
+  function then(expected: E[] | ExpectedRefusal): E[] | AppError {
     if (!Array.isArray(expected)) return refused(expected);
     const produced = decide();
     assert.deepEqual(produced, expected);

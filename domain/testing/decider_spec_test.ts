@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Decider } from "../decider.ts";
-import { DomainError } from "../errors.ts";
+import { AppError } from "../errors.ts";
 import { deciderSpec } from "./decider_spec.ts";
 
 type Added = { type: "Added"; data: { n: number } };
@@ -13,15 +13,10 @@ const counter: Decider<number, Add, Added> = {
   decide: (command, total) => {
     if (command.n < 0) throw new TypeError("not a domain refusal");
     if (total + command.n > 10) {
-      throw new DomainError(
-        "quota_exceeded",
-        `${total} + ${command.n} is over 10`,
-        "n",
-        undefined,
-        {
-          total,
-        },
-      );
+      throw new AppError("quota_exceeded", `${total} + ${command.n} is over 10`, {
+        field: "n",
+        extra: { total },
+      });
     }
     return command.n === 0 ? [] : [{ type: "Added", data: { n: command.n } }];
   },
@@ -49,18 +44,18 @@ Deno.test("then fails when the events differ in data, count or kind", () => {
 Deno.test("then fails when events were expected but the command was refused", () => {
   assert.throws(
     () => spec.given([added(9)]).when({ type: "Add", n: 2 }).then([added(2)]),
-    DomainError,
+    AppError,
   );
 });
 
 Deno.test("then({ error }) and thenError pass on the code and return the refusal", () => {
   const when = spec.given([added(9)]).when({ type: "Add", n: 2 });
-  const err = when.then({ error: "quota_exceeded", field: "n", details: { total: 9 } });
+  const err = when.then({ error: "quota_exceeded", field: "n", extra: { total: 9 } });
   assert.equal(err.code, "quota_exceeded");
-  assert.equal(when.thenError("quota_exceeded", { message: /9 \+ 2/ }).field, "n");
+  assert.equal(when.thenError("quota_exceeded", { message: /9 \+ 2/ }).details.field, "n");
 });
 
-Deno.test("a refusal fails on events, another code, field, details or message", () => {
+Deno.test("a refusal fails on events, another code, field, extra or message", () => {
   const accepted = spec.given([]).when({ type: "Add", n: 2 });
   assert.throws(() => accepted.thenError("quota_exceeded"), assert.AssertionError);
   assert.throws(() => accepted.then({ error: "quota_exceeded" }), assert.AssertionError);
@@ -68,7 +63,7 @@ Deno.test("a refusal fails on events, another code, field, details or message", 
   assert.throws(() => refused.thenError("not_found"), assert.AssertionError);
   assert.throws(() => refused.thenError("quota_exceeded", { field: "m" }), assert.AssertionError);
   assert.throws(
-    () => refused.thenError("quota_exceeded", { details: { total: 8 } }),
+    () => refused.thenError("quota_exceeded", { extra: { total: 8 } }),
     assert.AssertionError,
   );
   assert.throws(
@@ -77,7 +72,7 @@ Deno.test("a refusal fails on events, another code, field, details or message", 
   );
 });
 
-Deno.test("a refusal fails when the decider throws something other than a DomainError", () => {
+Deno.test("a refusal fails when the decider throws something other than an AppError", () => {
   assert.throws(
     () => spec.given([]).when({ type: "Add", n: -1 }).thenError("validation_error"),
     assert.AssertionError,

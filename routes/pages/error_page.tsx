@@ -1,4 +1,4 @@
-import type { Action } from "../../src/http/app_error.ts";
+import type { Action } from "../../src/http/error_catalogue.ts";
 import { Layout, page } from "./layout.tsx";
 
 const TITLES: Record<number, string> = {

@@ -1,7 +1,7 @@
 import { nanoid } from "nanoid";
 import type { AccountCommand } from "../../domain/account/decider.ts";
 import type { PlanName } from "../../domain/account/plans.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { AppError } from "../../domain/errors.ts";
 import {
   type AccountDoc,
   accountReadModel,
@@ -58,12 +58,10 @@ export class AccountService {
       limit: 1,
     });
     if (taken.ids.length > 0) {
-      throw new DomainError(
-        "already_exists",
-        "An account with this e-mail address already exists.",
-        "email",
-        "Log in instead, or use another address.",
-      );
+      throw new AppError("already_exists", "An account with this e-mail address already exists.", {
+        field: "email",
+        hint: "Log in instead, or use another address.",
+      });
     }
     const created_at = toUnixSeconds(this.deps.clock.now());
     const data = {

@@ -7,7 +7,7 @@ import type {
 } from "../../domain/decider.ts";
 import type { Deciders } from "../../domain/deciders.ts";
 import type { StoredEvent } from "../../domain/event_envelope.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { AppError } from "../../domain/errors.ts";
 import type { ExpectedVersion, StreamId } from "../../domain/streams.ts";
 import { type EventStore, type NewEvent, NO_STREAM, type StreamHead } from "../event_store/mod.ts";
 
@@ -227,7 +227,7 @@ export class ActorRuntime<D extends DeciderMap = Deciders> {
       steps.forEach((step, i) => {
         const expect = wanted(step.expected);
         if (expect !== undefined && expect !== actors[i].head.version) {
-          throw new DomainError(
+          throw new AppError(
             "precondition_failed",
             `${step.stream.key} is at version ${actors[i].head.version}, not ${expect}.`,
           );

@@ -1,4 +1,4 @@
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 
 /** One stored generation of a blob: the bytes backend's unit (one S3 object, or KV chunks). */
 export type BytesRef = { hash: string; gen: string; size: number };
@@ -31,7 +31,7 @@ export class StoreUnavailableError extends AppError {
     super(
       "store_unavailable",
       "Image storage is not reachable right now; nothing was saved or changed.",
-      { type: "retry", seconds: 5 },
+      { retryAfter: 5 },
     );
     this.cause = detail;
   }

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from "../config.ts";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { openKv } from "../kv.ts";
 import { resolveSecret } from "../secret.ts";
 import { parseTransformQuery, signedQuery, withFormatAuto } from "../delivery/mod.ts";
@@ -33,7 +33,7 @@ try {
   parsed = parseTransformQuery(queries);
 } catch (err) {
   if (!(err instanceof AppError)) throw err;
-  console.error(`${err.message}\n${err.action.type === "fix" ? err.action.hint : ""}`);
+  console.error(`${err.message}\n${err.details.hint ?? ""}`);
   Deno.exit(2);
 }
 

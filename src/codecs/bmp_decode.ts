@@ -1,6 +1,6 @@
-import { u16le, u32le } from "../imaging/bytes.ts";
-import { BI_RLE4, BI_RLE8, type BmpHeader, readBmpHeader } from "../imaging/bmp_header.ts";
-import { invalidImage } from "../imaging/errors.ts";
+import { u16le, u32le } from "./bytes.ts";
+import { BI_RLE4, BI_RLE8, type BmpHeader, readBmpHeader } from "./bmp_header.ts";
+import { invalidImage } from "./errors.ts";
 import type { Rgba } from "./rgba.ts";
 
 /**

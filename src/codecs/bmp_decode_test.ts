@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { decodeBmp } from "./bmp_decode.ts";
-import { readBmpHeader } from "../imaging/bmp_header.ts";
+import { readBmpHeader } from "./bmp_header.ts";
 import { bmpFile, bmpFromBmpTs, gradient, infoHeader } from "../../tests/support/formats.ts";
 
 const pixel = (

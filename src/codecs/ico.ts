@@ -1,6 +1,6 @@
 import decodeIcoLib from "decode-ico";
-import { hasAscii, u16le, u32be, u32le } from "../imaging/bytes.ts";
-import { invalidImage } from "../imaging/errors.ts";
+import { hasAscii, u16le, u32be, u32le } from "./bytes.ts";
+import { invalidImage } from "./errors.ts";
 import { asRgba, type Rgba } from "./rgba.ts";
 
 export type IcoEntry = {

@@ -1,5 +1,5 @@
-import { concat, hasAscii, u16be, u16le, u32be, u32le } from "../imaging/bytes.ts";
-import { type JpegSegment, jpegSegments } from "../imaging/jpeg_segments.ts";
+import { concat, hasAscii, u16be, u16le, u32be, u32le } from "./bytes.ts";
+import { type JpegSegment, jpegSegments } from "./jpeg_segments.ts";
 
 const SOI = 0xd8, APP0 = 0xe0, APP1 = 0xe1, APP13 = 0xed;
 const TAG_ARTIST = 0x013b, TAG_COPYRIGHT = 0x8298, TAG_ORIENTATION = 0x0112;

@@ -2,7 +2,7 @@
 // which format), all wasm instances through one wrapper (wasm_module.ts), all pixels as Rgba.
 export type { DecodedFrame, Rgba } from "./rgba.ts";
 export { CodecInstance, emscripten } from "./wasm_module.ts";
-export { decodeSource, type StoredFormat } from "./source_decode.ts";
+export type { StoredId as StoredFormat } from "../formats/mod.ts";
 export { decodePixels } from "./decode_pixels.ts";
 export {
   type Decoded,
@@ -19,3 +19,16 @@ export { loadResvg, svgSize } from "./resvg.ts";
 export { encodeAvif, encodeJpeg, encodePng, encodeWebp } from "./encoders.ts";
 export { encodeGif } from "./gif_encode.ts";
 export { exifFor, insertExif, readExif, stripMetadata } from "./jpeg_metadata.ts";
+// Below the codecs: byte readers, the headers the decoders parse, and the refusals they raise.
+export { concat, hasAscii, u16be, u16le, u32be, u32le } from "./bytes.ts";
+export { BI_RLE4, BI_RLE8, type BmpHeader, readBmpHeader } from "./bmp_header.ts";
+export { type JpegSegment, jpegSegments } from "./jpeg_segments.ts";
+export {
+  asInvalid,
+  codecUnavailable,
+  emptyFile,
+  imageTooLarge,
+  invalidImage,
+  svgTooLarge,
+  unsupportedFormat,
+} from "./errors.ts";

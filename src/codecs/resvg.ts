@@ -1,5 +1,5 @@
 import { initWasm, Resvg } from "@resvg/resvg-wasm";
-import { codecUnavailable } from "../imaging/errors.ts";
+import { codecUnavailable } from "./errors.ts";
 import { compileWasm } from "./wasm_module.ts";
 
 let ready: Promise<void> | null = null;

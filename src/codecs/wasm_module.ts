@@ -1,4 +1,4 @@
-import { codecUnavailable } from "../imaging/errors.ts";
+import { codecUnavailable } from "./errors.ts";
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { CodecInstance, compileWasm } from "./wasm_module.ts";
 
 const SPEC = "@jsquash/webp/codec/dec/webp_dec.wasm";
@@ -29,7 +29,8 @@ Deno.test("wasm: a module that cannot be loaded is internal_error, and is retrie
   for (let i = 0; i < 2; i++) {
     await assert.rejects(
       codec.get(),
-      (e) => e instanceof AppError && e.code === "internal_error" && e.action.type === "retry",
+      (e) =>
+        e instanceof AppError && e.code === "internal_error" && e.details.retryAfter !== undefined,
     );
   }
 });

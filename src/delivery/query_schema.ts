@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { parseCssColour } from "./css_color.ts";
 import type { Gravity, TransformParams } from "../transform/params.ts";
 import { canonicalString } from "./canonical.ts";
@@ -169,7 +169,6 @@ function refuse(
 ): AppError {
   const allowed = ALLOWED[field];
   return new AppError("invalid_transform", message, {
-    type: "fix",
     field,
     hint: hint ??
       (allowed

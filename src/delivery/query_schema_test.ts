@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { parseTransformQuery } from "./query_schema.ts";
 
 const q = (s: string) => {
@@ -15,9 +15,8 @@ function refused(query: string, field: string): AppError {
   } catch (e) {
     assert.ok(e instanceof AppError);
     assert.equal(e.code, "invalid_transform", query);
-    assert.equal(e.status, 400);
-    assert.equal(e.action.type, "fix");
-    assert.ok(e.action.type === "fix" && e.action.field === field, `${query}: ${e.action}`);
+    assert.equal(e.details.retryAfter, undefined);
+    assert.equal(e.details.field, field, query);
     return e;
   }
   assert.fail(`${query} was accepted`);
@@ -66,14 +65,14 @@ Deno.test("bad values are refused naming the parameter and what it takes", () =>
   for (const [query, field] of cases) {
     const e = refused(query, field);
     assert.ok(e.message.includes(query.split("=")[1]), `${query}: message names the value`);
-    assert.ok(e.action.type === "fix" && e.action.hint.startsWith(field), e.message);
+    assert.ok(e.details.hint?.startsWith(field), e.message);
   }
 });
 
 Deno.test("unknown and repeated parameters are refused, never ignored", () => {
   const e = refused("bogus=1", "bogus");
   assert.match(e.message, /Unknown parameter "bogus"/);
-  assert.ok(e.action.type === "fix" && e.action.hint.includes("blur"));
+  assert.ok(e.details.hint?.includes("blur"));
   refused("width=100", "width");
   refused("blur=1&blur=2", "blur");
 });
@@ -81,7 +80,7 @@ Deno.test("unknown and repeated parameters are refused, never ignored", () => {
 Deno.test("segment takes foreground only, and gravity=face is a gravity like the others", () => {
   assert.equal(canonical("segment=FOREGROUND&gravity=face"), "gravity=face&segment=foreground");
   const e = refused("segment=background", "segment");
-  assert.ok(e.action.type === "fix" && /foreground/.test(e.action.hint));
+  assert.match(e.details.hint ?? "", /foreground/);
   refused("segment=", "segment");
 });
 

@@ -2,8 +2,7 @@ import type { ImageDoc } from "../../projections/image_read_model.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
 import type { Engine } from "../engine/mod.ts";
 import { FORMATS, OUTPUT_IDS } from "../formats/mod.ts";
-import { AppError } from "../http/app_error.ts";
-import { engineCall } from "../http/engine_errors.ts";
+import { AppError } from "../../domain/errors.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import type { SegmentMethod, VisionService } from "../vision/mod.ts";
 import { FORMAT_MIME, type OutputFormat, type TransformParams } from "../transform/params.ts";
@@ -114,7 +113,7 @@ export class TransformService {
       doc.blob.hash,
       async () => {
         // The original is read once the job is admitted, not for a request the queue refuses.
-        const out = await engineCall(this.deps.engine.transform(
+        const out = await (this.deps.engine.transform(
           async () => ({
             bytes: await this.#bytesOf(doc),
             format: doc.format as StoredFormat,
@@ -195,7 +194,7 @@ export class TransformService {
           frames > 1 ? ` × ${frames} frames` : ""
         }, ` +
           "more than this service makes.",
-        { type: "fix", field: "w", hint: `Ask for a smaller w, h or dpr; w takes ${ALLOWED.w}.` },
+        { field: "w", hint: `Ask for a smaller w, h or dpr; w takes ${ALLOWED.w}.` },
       );
     }
   }
@@ -203,7 +202,6 @@ export class TransformService {
 
 function formatError(message: string) {
   return new AppError("invalid_transform", message, {
-    type: "fix",
     field: "format",
     hint: `format takes ${ALLOWED.format}; the path's extension means the same.`,
   });

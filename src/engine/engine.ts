@@ -25,7 +25,7 @@ export type EngineOptions = {
 
 /**
  * All pixel work goes through here: one bounded queue, then a pool of Workers (or the calling
- * thread when `workers` is 0). Rejects with EngineError (see src/http/engine_errors.ts).
+ * thread when `workers` is 0). Rejects with AppError (domain/errors.ts), rebuilt from the data a Worker sends back.
  */
 export class Engine {
   readonly #queue: JobQueue;

@@ -2,7 +2,7 @@ import type { IngestOptions } from "../imaging/mod.ts";
 import { readHeader } from "../imaging/header.ts";
 import { largestIcoEntry } from "../codecs/mod.ts";
 import { imageSizes } from "../imaging/isobmff.ts";
-import { readBmpHeader } from "../imaging/bmp_header.ts";
+import { readBmpHeader } from "../codecs/bmp_header.ts";
 import { resolveLimits } from "../imaging/limits.ts";
 import { pixelMemoryBytes } from "../imaging/pixel_memory.ts";
 import { sniff } from "../imaging/sniff.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EngineError } from "./engine_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { JobQueue } from "./job_queue.ts";
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -17,9 +17,9 @@ Deno.test("the job queue runs a few, queues a few per kind and refuses the rest 
   await tick();
   assert.deepEqual([q.running, q.waiting], [1, 2]);
   await assert.rejects(job("transform"), (e) => {
-    assert.ok(e instanceof EngineError);
+    assert.ok(e instanceof AppError);
     assert.equal(e.code, "overloaded");
-    assert.deepEqual(e.details.action, { type: "retry", seconds: 3 });
+    assert.equal(e.details.retryAfter, 3);
     assert.match(e.message, /transforming/);
     return true;
   });

@@ -1,4 +1,5 @@
-import { type EngineErrorData, errorData } from "./engine_error.ts";
+import type { ErrorData } from "../../domain/errors.ts";
+import { errorData } from "./engine_error.ts";
 import { type Job, type JobResults, runJob, warmUp } from "./jobs.ts";
 import { buffersOf } from "./transfer.ts";
 
@@ -7,7 +8,7 @@ export type ToWorker = { type: "job"; id: number; job: Job } | { type: "warm" };
 /** worker → main */
 export type FromWorker =
   | { type: "done"; id: number; result: JobResults[keyof JobResults]; memory: number }
-  | { type: "failed"; id: number; error: EngineErrorData; memory: number }
+  | { type: "failed"; id: number; error: ErrorData; memory: number }
   | { type: "warm" };
 
 type Scope = {

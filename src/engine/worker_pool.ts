@@ -1,4 +1,5 @@
-import { EngineError, workerLost } from "./engine_error.ts";
+import { AppError } from "../../domain/errors.ts";
+import { workerLost } from "./engine_error.ts";
 import type { JobKind, JobOf, JobResults } from "./jobs.ts";
 import { buffersOf } from "./transfer.ts";
 import type { FromWorker, ToWorker } from "./worker_loop.ts";
@@ -117,7 +118,7 @@ export class WorkerPool {
       // Replaced before the job settles, so the next job cannot be handed the big Worker.
       if (msg.memory > (this.opts.recycleBytes ?? Infinity)) this.#recycle(slot);
       if (msg.type === "done") this.#settle(slot, msg.result);
-      else this.#settle(slot, null, new EngineError(msg.error));
+      else this.#settle(slot, null, AppError.fromData(msg.error));
     };
     // An uncaught error in a Worker would otherwise propagate to this thread and end the process.
     worker.onerror = (e) => {

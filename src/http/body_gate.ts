@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import { Limiter } from "./limiter.ts";
-import { AppError } from "./app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { type BodyRate, readBody, replayBody } from "./body_rate.ts";
 import { type Caller, maxBytesFor } from "./caller.ts";
 import type { AppDeps } from "./types.ts";
@@ -138,14 +138,14 @@ const unknownLengthBusy = () =>
     "overloaded",
     "The server is holding many upload bodies, and this one came without a Content-Length, " +
       "so no room could be kept for it. It was not stored.",
-    { type: "retry", seconds: 2 },
+    { retryAfter: 2 },
   );
 
 const busy = () =>
   new AppError(
     "overloaded",
     "The server is busy storing other uploads; this one was not started.",
-    { type: "retry", seconds: 2 },
+    { retryAfter: 2 },
   );
 
 /** Per-caller limiters, dropped when idle so the map holds only callers with uploads in flight. */
@@ -177,7 +177,7 @@ const tooManyAtOnce = (share: number) =>
     "overloaded",
     `Too many of your uploads are arriving at once; at most ${share} are read at a time and ` +
       `${share} more wait. This one was not started.`,
-    { type: "retry", seconds: 2 },
+    { retryAfter: 2 },
   );
 
 /**

@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { fixError } from "./app_error.ts";
+import { fixError } from "../../domain/errors.ts";
 
 /**
  * The most any request body may hold where the route sets no limit of its own: the pages' forms

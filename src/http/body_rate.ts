@@ -1,4 +1,4 @@
-import { AppError } from "./app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { bodyInterruptedError, bodyTimeoutError } from "./ingest_gate.ts";
 
 /** The slowest a request body may arrive: `minBytesPerSecond` over every `windowMs`. */
@@ -123,6 +123,6 @@ export function tooSlowError(rate: BodyRate): AppError {
     "request_timeout",
     `The request body arrived slower than ${kib} KiB/s over ${rate.windowMs / 1000} s, so the ` +
       "upload was stopped. It counts against the anonymous upload limit.",
-    { type: "retry", seconds: 5 },
+    { retryAfter: 5 },
   );
 }

@@ -3,8 +3,7 @@ import { getCookie } from "hono/cookie";
 import { sessionCookieName } from "../accounts/sessions.ts";
 import type { Config } from "../config.ts";
 import { hmacHex } from "../crypto.ts";
-import { registerUrl } from "../images/image_view.ts";
-import { AppError } from "./app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { clientIp, clientSubject } from "./client_ip.ts";
 import type { AppDeps } from "./types.ts";
 
@@ -61,7 +60,6 @@ export function callerMiddleware(
           "unauthorized",
           "This API key is not valid: it is malformed, unknown or revoked.",
           {
-            type: "fix",
             field: "Authorization",
             hint:
               "Send `Authorization: Bearer img_live_…` with an active key; create one at /keys.",
@@ -87,11 +85,9 @@ export function callerMiddleware(
 }
 
 /** For routes that need an account: 401 with a way to get one. */
-export function requireAccount(caller: Caller, publicUrl: string): string {
+export function requireAccount(caller: Caller): string {
   if (caller.kind === "account") return caller.accountId;
   throw new AppError("unauthorized", "This needs an API key or a logged-in session.", {
-    type: "register",
-    url: registerUrl(publicUrl),
-    label: "Create a free account, then an API key",
+    register: true,
   });
 }

@@ -1,4 +1,40 @@
-import { type Action, ERROR_STATUS, type ErrorCode } from "./app_error.ts";
+import type { ErrorCode } from "../../domain/errors.ts";
+
+/** What the caller should do next; every error envelope carries one (SPEC §7). */
+export type Action =
+  | { type: "fix"; field?: string; hint: string }
+  | { type: "register"; url: string; label: string }
+  | { type: "upgrade"; url: string; label: string }
+  | { type: "wait"; seconds: number }
+  | { type: "retry"; seconds: number }
+  | { type: "contact"; url: string };
+
+/** The HTTP status of each catalogue code. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
+  validation_error: 422,
+  invalid_transform: 400,
+  invalid_signature: 403,
+  unsupported_format: 415,
+  invalid_image: 422,
+  image_too_large: 422,
+  image_too_complex: 422,
+  file_too_large: 413,
+  url_not_allowed: 422,
+  import_failed: 422,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  gone: 410,
+  precondition_failed: 412,
+  idempotency_key_conflict: 409,
+  rate_limited: 429,
+  quota_exceeded: 403,
+  storage_exceeded: 403,
+  overloaded: 503,
+  request_timeout: 408,
+  store_unavailable: 503,
+  internal_error: 500,
+};
 
 export type ActionType = Action["type"];
 

@@ -1,7 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { Limiter } from "./limiter.ts";
-import { AppError, fixError } from "./app_error.ts";
-import { renderError } from "./error_handler.ts";
+import { AppError, fixError } from "../../domain/errors.ts";
 
 /**
  * Bounds memory under concurrent uploads: only `concurrency` requests decode and store their
@@ -35,7 +34,7 @@ export function ingestGate(
           // A reader that swallowed the body's failure (a JSON validator answers "Malformed
           // JSON") still gets the envelope that says what happened to the body.
           const failure = guarded.failure();
-          if (failure && c.error && c.error !== failure) c.res = renderError(c, failure);
+          if (failure && c.error && c.error !== failure) throw failure;
         } finally {
           guarded.stop();
         }
@@ -46,8 +45,7 @@ export function ingestGate(
           "overloaded",
           "The server is busy storing other uploads; this one was not started.",
           {
-            type: "retry",
-            seconds: 2,
+            retryAfter: 2,
           },
         );
       }

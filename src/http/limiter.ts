@@ -1,4 +1,4 @@
-import { AppError } from "./app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 
 export type LimiterOptions = {
   /** Requests served at once. */
@@ -53,6 +53,6 @@ export function overloaded(seconds: number): AppError {
   return new AppError(
     "overloaded",
     "The server is busy transforming other images; this one was not started.",
-    { type: "retry", seconds },
+    { retryAfter: seconds },
   );
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "./app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { Limiter } from "./limiter.ts";
 
 Deno.test("the limiter runs a few, queues a few and refuses the rest with 503 overloaded", async () => {
@@ -19,8 +19,7 @@ Deno.test("the limiter runs a few, queues a few and refuses the rest with 503 ov
   await assert.rejects(task(), (e) => {
     assert.ok(e instanceof AppError);
     assert.equal(e.code, "overloaded");
-    assert.equal(e.status, 503);
-    assert.deepEqual(e.action, { type: "retry", seconds: 3 });
+    assert.equal(e.details.retryAfter, 3);
     return true;
   });
   while (gates.length) {

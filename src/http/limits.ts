@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { usageOf } from "../accounts/usage.ts";
 import { toUnixSeconds } from "../clock.ts";
-import { AppError } from "./app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import type { AppDeps, AppEnv } from "./types.ts";
 
 /**
@@ -26,7 +26,7 @@ export function anonIngestLimit(deps: AppDeps): MiddlewareHandler<AppEnv> {
       throw new AppError(
         "rate_limited",
         `Anonymous limit reached: ${windows[0].limit} per hour, ${windows[1].limit} per day.`,
-        { type: "wait", seconds: attempt.wait },
+        { retryAfter: attempt.wait },
       );
     }
     try {

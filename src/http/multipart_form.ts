@@ -5,7 +5,7 @@ import {
   type MultipartPart,
   parseMultipartStream,
 } from "@mjackson/multipart-parser";
-import { AppError, fixError } from "./app_error.ts";
+import { AppError, fixError } from "../../domain/errors.ts";
 import { bodyInterruptedError } from "./ingest_gate.ts";
 
 export type UploadForm = {

@@ -1,5 +1,5 @@
 import type { EditImage } from "../../domain/image/decider.ts";
-import { DomainError } from "../../domain/errors.ts";
+import { AppError } from "../../domain/errors.ts";
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import { imageReadModel } from "../../projections/mod.ts";
 import type { ActorRuntime } from "../actors/mod.ts";
@@ -7,8 +7,6 @@ import type { Clock } from "../clock.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { sha256Hex, timingSafeEqual } from "../crypto.ts";
-import { type Action, AppError } from "../http/app_error.ts";
-import { fromDomainError } from "../http/error_handler.ts";
 import { type IdGenerator, IMAGE_ID } from "../ids.ts";
 import type { ReadModels } from "../read_models.ts";
 import { endImage, type EndImageDeps } from "./end_image.ts";
@@ -24,7 +22,7 @@ export type OwnerImage = ImageObject & {
 
 export type BulkDeleteResult =
   | { id: string; status: "deleted" }
-  | { id: string; status: "failed"; error: { error: string; message: string; action: Action } };
+  | { id: string; status: "failed"; error: AppError };
 
 /** The delete token is `randomToken(24)`: 32 base64url characters; a little slack either way. */
 const DELETE_TOKEN = /^[A-Za-z0-9_-]{16,64}$/;
@@ -35,18 +33,15 @@ export const wellFormedDeleteLink = (id: string, token: string) =>
 
 const notFound = (id: string) =>
   new AppError("not_found", `No image with id ${id}.`, {
-    type: "fix",
     hint: "Check the id; GET /v1/images lists yours.",
   });
 export const invalidCursor = () =>
   new AppError("validation_error", "This cursor is not valid.", {
-    type: "fix",
     field: "cursor",
     hint: "Pass next_cursor from the previous page unchanged.",
   });
 const gone = (id: string) =>
   new AppError("gone", `Image ${id} has expired or was deleted.`, {
-    type: "fix",
     hint: "Upload it again.",
   });
 
@@ -146,13 +141,8 @@ export class ManageImages {
         out.push({ id, status: "deleted" });
       } catch (caught) {
         // The decider's refusal too: an image that expires between the check and the delete.
-        const err = caught instanceof DomainError ? fromDomainError(caught) : caught;
-        if (!(err instanceof AppError)) throw err;
-        out.push({
-          id,
-          status: "failed",
-          error: { error: err.code, message: err.message, action: err.action },
-        });
+        if (!(caught instanceof AppError)) throw caught;
+        out.push({ id, status: "failed", error: caught });
       }
     }
     return out;

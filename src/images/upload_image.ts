@@ -5,17 +5,14 @@ import { type ImageDoc, imageReadModel } from "../../projections/image_read_mode
 import type { AccountCommand } from "../../domain/account/decider.ts";
 import { type ActorRuntime, GuardFailedError, type TransactStep } from "../actors/mod.ts";
 import { openText, randomToken, sealText } from "../crypto.ts";
-import { DomainError } from "../../domain/errors.ts";
-import { quotaError } from "../accounts/quota_error.ts";
 import type { BlobStore } from "../blob_store/mod.ts";
 import { sha256Hex } from "../crypto.ts";
 import type { Clock } from "../clock.ts";
 import { toUnixSeconds } from "../clock.ts";
 import type { Config } from "../config.ts";
-import { AppError, fixError } from "../http/app_error.ts";
+import { AppError, fixError } from "../../domain/errors.ts";
 import type { IdGenerator } from "../ids.ts";
 import type { Engine } from "../engine/mod.ts";
-import { engineCall } from "../http/engine_errors.ts";
 import { type ImageObject, imageObject } from "./image_view.ts";
 import { idIn, streams } from "../../domain/streams.ts";
 
@@ -78,7 +75,7 @@ export class UploadImageService {
     // What is stored may differ from what was sent (converted, GPS removed, polyglot payload
     // dropped); the request hash above stays on the sent bytes, so a retry still matches.
     // Off the request thread; input.bytes is handed over to the engine and not used after.
-    const info = await engineCall(this.deps.engine.ingest(input.bytes, {
+    const info = await (this.deps.engine.ingest(input.bytes, {
       limits: config.limits,
       svgMaxBytes: config.limits.svgMaxBytes,
     }));
@@ -168,23 +165,11 @@ export class UploadImageService {
       } catch (err) {
         // The blob was collected between our write and our event: write it again.
         if (err instanceof GuardFailedError) continue;
-        if (
-          err instanceof DomainError && input.owner &&
-          (err.code === "quota_exceeded" || err.code === "storage_exceeded")
-        ) {
-          throw await quotaError(err, {
-            config,
-            secret: this.deps.secret,
-            accountId: input.owner,
-            nowSeconds: toUnixSeconds(at),
-          });
-        }
         throw err;
       }
     }
     throw new AppError("internal_error", "Could not store the image; please retry.", {
-      type: "retry",
-      seconds: 1,
+      retryAfter: 1,
     });
   }
 

@@ -1,5 +1,5 @@
-import { hasAscii, u16le } from "./bytes.ts";
-import { invalidImage } from "./errors.ts";
+import { hasAscii, u16le } from "../codecs/bytes.ts";
+import { invalidImage } from "../codecs/errors.ts";
 import type { RasterHeader } from "./header.ts";
 
 const EXTENSION = 0x21, IMAGE = 0x2c, TRAILER = 0x3b;

@@ -1,5 +1,5 @@
 import { orient } from "../pixels/mod.ts";
-import { decodeSource } from "../codecs/mod.ts";
+import { decodeSource } from "./source_decode.ts";
 import { readHeader } from "./header.ts";
 import { type Placeholders, placeholders } from "./placeholders.ts";
 import type { StoredFormat } from "./stored_format.ts";

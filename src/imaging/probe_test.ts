@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { decodeWebp, largestIcoEntry } from "../codecs/mod.ts";
 import { exifItemExtents, imageSizes } from "./isobmff.ts";
 import { readWebpHeader } from "./webp_header.ts";

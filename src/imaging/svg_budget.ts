@@ -1,5 +1,5 @@
-import { AppError } from "../http/app_error.ts";
-import { invalidImage } from "./errors.ts";
+import { AppError } from "../../domain/errors.ts";
+import { invalidImage } from "../codecs/errors.ts";
 import { type CostPart, estimateSvgCost, type SvgCost } from "./svg_cost.ts";
 import { length, viewBox } from "./svg_geometry.ts";
 import { MAX_COSTLY_RULES, parseSvgTree, type SvgNode, SvgTreeLimit } from "./svg_tree.ts";
@@ -145,13 +145,18 @@ function tooComplex(
   return new AppError(
     "image_too_complex",
     `This SVG is too costly to render${size}${estimate}: too many ${LABEL[what]}.`,
-    { type: "fix", field, hint: HINTS[what](budget) + also },
-    cost
-      ? {
-        estimated_ms: Math.round(cost.workMs),
-        estimated_mb: Math.round(cost.memoryBytes / 2 ** 20),
-      }
-      : undefined,
+    {
+      field,
+      hint: HINTS[what](budget) + also,
+      ...(cost
+        ? {
+          extra: {
+            estimated_ms: Math.round(cost.workMs),
+            estimated_mb: Math.round(cost.memoryBytes / 2 ** 20),
+          },
+        }
+        : {}),
+    },
   );
 }
 

@@ -1,6 +1,5 @@
 import {
   type DecodedFrame,
-  decodeSource,
   encodeAvif,
   encodeGif,
   encodeJpeg,
@@ -13,6 +12,7 @@ import {
   type StoredFormat,
   stripMetadata,
 } from "../codecs/mod.ts";
+import { decodeSource } from "../imaging/mod.ts";
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";

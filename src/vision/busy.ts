@@ -1,4 +1,4 @@
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 
 const MESSAGES = {
   queue: "The server is busy finding the subjects of other images; this one was not started.",
@@ -14,6 +14,6 @@ export function visionBusy(
   return new AppError(
     "overloaded",
     MESSAGES[why],
-    { type: "retry", seconds },
+    { retryAfter: seconds },
   );
 }

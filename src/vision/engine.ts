@@ -1,7 +1,8 @@
 import { swapsAxes } from "../imaging/exif_orientation.ts";
 import { readHeader } from "../imaging/header.ts";
 import { orient } from "../pixels/mod.ts";
-import { decodeSource, type StoredFormat } from "../codecs/mod.ts";
+import type { StoredFormat } from "../codecs/mod.ts";
+import { decodeSource } from "../imaging/mod.ts";
 import type { Box } from "./boxes.ts";
 import type { OnnxModel } from "./onnx_model.ts";
 import type { Mask } from "./raster.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { blur } from "../pixels/mod.ts";
-import { decodeSource } from "../codecs/mod.ts";
+import { decodeSource } from "../imaging/mod.ts";
 import { faceWindow, orientBoxes } from "./composite.ts";
 import { segmentForeground } from "./engine.ts";
 import { composite, maskIou, plain } from "./evaluation.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { AppError } from "../http/app_error.ts";
+import { AppError } from "../../domain/errors.ts";
 import { VisionClient } from "./vision_client.ts";
 
 const portrait = () => Deno.readFile(new URL("../../tests/fixtures/portrait.png", import.meta.url));

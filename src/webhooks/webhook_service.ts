@@ -1,7 +1,7 @@
 import type { Clock } from "../clock.ts";
 import { randomBase62, sealText } from "../crypto.ts";
 import { checkPostUrl, InvalidUrl, UrlNotAllowed } from "../fetcher/mod.ts";
-import { AppError, fixError } from "../http/app_error.ts";
+import { AppError, fixError } from "../../domain/errors.ts";
 import { newWebhookSecret } from "./signature.ts";
 import type { Attempt, Webhook, WebhookEventType } from "./types.ts";
 import type { WebhookStore } from "./webhook_store.ts";
@@ -22,7 +22,6 @@ export type WebhookView = {
 
 const notFound = (id: string) =>
   new AppError("not_found", `No webhook with id ${id}.`, {
-    type: "fix",
     hint: "GET /v1/webhooks lists yours.",
   });
 
@@ -44,12 +43,12 @@ export class WebhookService {
     } catch (err) {
       if (err instanceof UrlNotAllowed) {
         throw new AppError("url_not_allowed", err.message, {
-          type: "fix",
           field: "url",
           hint: err.rule === "scheme"
             ? "Use an https:// URL (plain http only reaches hosts in IMPORT_ALLOW_HOSTS)."
             : err.hint,
-        }, { rule: err.rule });
+          extra: { rule: err.rule },
+        });
       }
       if (err instanceof InvalidUrl) {
         throw fixError("validation_error", err.message, "Send an absolute https URL.", "url");

@@ -9,7 +9,7 @@ import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc.js";
 import { defaultOptions as webpDefaults } from "@jsquash/webp/meta.js";
 import avifEncFactory from "@jsquash/avif/codec/enc/avif_enc.js";
 import { defaultOptions as avifDefaults } from "@jsquash/avif/meta.js";
-import { concat } from "../../src/imaging/bytes.ts";
+import { concat } from "../../src/codecs/bytes.ts";
 import { CodecInstance, emscripten, encodePng, type Rgba } from "../../src/codecs/mod.ts";
 
 type Encoder = {

@@ -4,7 +4,7 @@ import {
   needsSignature,
   parseTransformQuery,
   withFormatAuto,
-} from "../delivery/mod.ts";
+} from "../../src/delivery/mod.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromResponse, jsonResult } from "./tool_results.ts";
 

@@ -1,4 +1,4 @@
-import { ALLOWED, SIGNED_PARAMS } from "../delivery/mod.ts";
+import { ALLOWED, SIGNED_PARAMS } from "../../src/delivery/mod.ts";
 import { TRANSFORM_PARAMS } from "../mcp/tool_specs.ts";
 
 const signed: readonly string[] = SIGNED_PARAMS;

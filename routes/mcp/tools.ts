@@ -1,14 +1,15 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Config } from "../config.ts";
-import { decodeBase64Url } from "../encoding.ts";
-import { formatBytes } from "../format_bytes.ts";
-import { AppError, fixError } from "../http/app_error.ts";
+import { decodeBase64Url } from "../../src/encoding.ts";
+import { formatBytes } from "../../src/format_bytes.ts";
+import { AppError, fixError } from "../../domain/errors.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromAppError, fromResponse } from "./tool_results.ts";
+import type { ErrorContext } from "../../src/http/error_mapping.ts";
 import { MCP_UPLOAD_MAX_BYTES, type ToolName } from "./tool_specs.ts";
 import { transformLink } from "./transform_link.ts";
 
-export type ToolContext = { call: CallApi; config: Config };
+/** The in-process API, and what the error mapping needs to answer a tool's own refusals. */
+export type ToolContext = ErrorContext & { call: CallApi };
 type Args = Record<string, unknown>;
 
 const json = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
@@ -110,7 +111,7 @@ export async function runTool(name: ToolName, args: Args, ctx: ToolContext) {
   try {
     return await HANDLERS[name](args, ctx);
   } catch (err) {
-    if (err instanceof AppError) return fromAppError(err);
+    if (err instanceof AppError) return await fromAppError(err, ctx);
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { codecSlots, decodeJpegTurbo, jpegScaledSize } from "./wasm_codecs.ts";
+import { codecSlots, decodeJpegTurbo, jpegScaledSize } from "../codecs/wasm_codecs.ts";
 import { decodeSource } from "./source_decode.ts";
 
 const decodeBase64 = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));

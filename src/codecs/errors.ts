@@ -1,6 +1,6 @@
 import { FORMATS } from "../formats/mod.ts";
-import { AppError } from "../http/app_error.ts";
-import type { Detected, InputFormat } from "./sniff.ts";
+import { AppError } from "../../domain/errors.ts";
+import type { Detected, InputFormat } from "../imaging/sniff.ts";
 
 const NAMES: Record<InputFormat, string> = Object.fromEntries(
   Object.entries(FORMATS).map(([id, f]) => [id, f.name]),
@@ -14,7 +14,6 @@ export function invalidImage(format: InputFormat, reason: string, cause?: unknow
     "invalid_image",
     `This is not a valid ${NAMES[format]} image: ${reason}.`,
     {
-      type: "fix",
       hint: "Upload the complete, undamaged file; if it opens elsewhere, re-export it from an " +
         "image editor and try again.",
     },
@@ -27,7 +26,6 @@ export function invalidImage(format: InputFormat, reason: string, cause?: unknow
 /** Zero bytes: most often a form that was sent before a file was picked. */
 export function emptyFile(): AppError {
   return new AppError("invalid_image", "The file is empty.", {
-    type: "fix",
     field: "file",
     hint: "Send the image's bytes in the `file` field.",
   });
@@ -36,7 +34,6 @@ export function emptyFile(): AppError {
 /** The bytes are of a kind the service does not take; `detected` names it for the message. */
 export function unsupportedFormat(detected: Detected): AppError {
   return new AppError("unsupported_format", `Unsupported file type (detected: ${detected}).`, {
-    type: "fix",
     field: "file",
     hint: `Upload a ${ACCEPTED_LIST} image.`,
   });
@@ -49,19 +46,17 @@ export function svgTooLarge(size: number, limit: number): AppError {
     "file_too_large",
     `The SVG is ${mb(size)}; SVG files may be at most ${mb(limit)}.`,
     {
-      type: "fix",
       field: "file",
       hint: "Simplify or minify the SVG, or upload it as a PNG or WebP instead.",
+      extra: { size, limit },
     },
-    { size, limit },
   );
 }
 
 /** Not the uploader's fault: a codec's wasm could not be read or compiled on this server. */
 export function codecUnavailable(cause: unknown): AppError {
   const error = new AppError("internal_error", "The image decoder is unavailable.", {
-    type: "retry",
-    seconds: 30,
+    retryAfter: 30,
   });
   error.cause = cause;
   return error;
@@ -91,7 +86,7 @@ export function imageTooLarge(t: TooLarge): AppError {
       "Use fewer frames or smaller frames, and upload it again.",
     ];
   const { kind: _kind, ...extra } = t;
-  return new AppError("image_too_large", message, { type: "fix", hint }, extra);
+  return new AppError("image_too_large", message, { hint, extra });
 }
 
 // Megapixels read better in messages; tiny limits (tests, strict configs) stay in pixels.

@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { errorResponses } from "../../routes/schemas.ts";
-import { formatBytes } from "../format_bytes.ts";
-import { fixError } from "../http/app_error.ts";
-import type { AppDeps, AppEnv } from "../http/types.ts";
+import { errorResponses } from "../schemas.ts";
+import { formatBytes } from "../../src/format_bytes.ts";
+import { fixError } from "../../domain/errors.ts";
+import type { AppDeps, AppEnv } from "../../src/http/types.ts";
 import { MCP_BODY_MAX_BYTES } from "./tool_specs.ts";
 
 // The MCP SDK and the tools load on the first MCP request, not at every cold start.
@@ -69,7 +69,12 @@ export function mcpRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     const [{ WebStandardStreamableHTTPServerTransport }, { inProcessApi }, { createMcpServer }] =
       await sdk();
     const call = inProcessApi(app, c, deps.config.publicUrl);
-    const server = createMcpServer({ call, config: deps.config }, deps.version);
+    const server = createMcpServer({
+      call,
+      config: deps.config,
+      secret: deps.secret,
+      clock: deps.clock,
+    }, deps.version);
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
       // Whole JSON answers, not an SSE stream, so the server can be closed when this returns.

@@ -1,13 +1,16 @@
-import type { StoredId } from "../formats/mod.ts";
-import { decodePixels } from "./decode_pixels.ts";
-import type { DecodedFrame, Rgba } from "./rgba.ts";
-import { loadResvg } from "./resvg.ts";
-import { checkSvgRender } from "../imaging/svg_budget.ts";
-import { decodeAvif, decodeWebp } from "./squoosh_codecs.ts";
+import {
+  decodeAvif,
+  type DecodedFrame,
+  decodePixels,
+  decodeWebp,
+  loadResvg,
+  type Rgba,
+} from "../codecs/mod.ts";
+import { checkSvgRender } from "./svg_budget.ts";
+import type { StoredFormat } from "./stored_format.ts";
 import { unpremultiply } from "../pixels/mod.ts";
 
 /** Every stored format (SPEC §2, src/formats): HEIC, BMP and ICO were converted at ingest. */
-export type StoredFormat = StoredId;
 
 export type SourceOptions = {
   /** The smallest size the pipeline needs (stored orientation); JPEG and SVG use it. */

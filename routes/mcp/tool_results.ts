@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { AppError } from "../http/app_error.ts";
-import { envelope } from "../http/error_handler.ts";
+import type { AppError } from "../../domain/errors.ts";
+import { type ErrorContext, problemOf } from "../../src/http/error_mapping.ts";
 
 /**
  * A tool's answer: the API's JSON body both as text (what most agents read) and as structured
@@ -28,9 +28,7 @@ export async function fromResponse(res: Response, onEmpty: Record<string, unknow
 }
 
 /** An error raised in the tool itself, rendered as the same envelope the HTTP layer renders. */
-export function fromAppError(err: AppError): CallToolResult {
-  const retry = err.action.type === "wait" || err.action.type === "retry"
-    ? String(err.action.seconds)
-    : null;
-  return jsonResult(envelope(err), err.status, retry);
+export async function fromAppError(err: AppError, ctx: ErrorContext): Promise<CallToolResult> {
+  const problem = await problemOf(err, ctx);
+  return jsonResult(problem.body, problem.status, problem.headers["Retry-After"]);
 }

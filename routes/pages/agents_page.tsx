@@ -1,10 +1,10 @@
 // deno-lint-ignore-file jsx-key -- server-rendered hono/jsx has no reconciler; a key would be printed as an HTML attribute
-import type { Config } from "../src/config.ts";
-import { limitLines } from "../src/docs/limits_text.ts";
-import { ACTION_MEANING, ERROR_CATALOGUE } from "../src/http/error_catalogue.ts";
-import { toolSpecs } from "../src/mcp/tool_specs.ts";
-import { visionLines } from "../src/docs/vision_text.ts";
-import { Layout, page } from "./pages/layout.tsx";
+import type { Config } from "../../src/config.ts";
+import { limitLines } from "../docs/limits_text.ts";
+import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/error_catalogue.ts";
+import { toolSpecs } from "../mcp/tool_specs.ts";
+import { visionLines } from "../docs/vision_text.ts";
+import { Layout, page } from "./layout.tsx";
 
 const HANDLER = `async function call(request, attempt = 0) {
   const res = await fetch(request.clone());

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { CAPTION_MAX } from "../../domain/image/events.ts";
 import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from "../../domain/image/retention.ts";
-import type { Config } from "../config.ts";
-import { formatBytes } from "../format_bytes.ts";
-import { ALLOWED, SIGNED_PARAMS, TransformQuerySchema } from "../delivery/mod.ts";
+import type { Config } from "../../src/config.ts";
+import { formatBytes } from "../../src/format_bytes.ts";
+import { ALLOWED, SIGNED_PARAMS, TransformQuerySchema } from "../../src/delivery/mod.ts";
 
 /**
  * Decoded bytes `upload_image` takes. A base64 file inside a JSON-RPC message costs a third more
