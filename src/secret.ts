@@ -1,6 +1,7 @@
 import { encodeBase64Url } from "./encoding.ts";
+import { kvKeys } from "./kv_keys.ts";
 
-const SECRET_KEY: Deno.KvKey = ["meta", "dev_secret"];
+const SECRET_KEY = kvKeys.meta.devSecret();
 
 /**
  * In development the secret is generated once and kept in KV, so signed links and client

@@ -4,7 +4,7 @@
  * acknowledged (201) image still serves its bytes, every ending is recorded exactly once, and
  * `replay()` finds no difference.
  *
- * The `holds:` tests held from the start. The `fixed:` tests are bugs the review found; each
+ * The `holds:` tests held from the start. The tests under "now fixed" are bugs the review found; each
  * comment says what was wrong, and the test keeps it from coming back.
  */
 import assert from "node:assert/strict";
@@ -61,7 +61,7 @@ Deno.test("holds: DELETE racing PATCH on two isolates: no 5xx, no edit after the
 // Bugs the review found, now fixed.
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("fixed: If-Match with the current ETag is refused 412 for good by a stale isolate", async () => {
+Deno.test("a stale isolate accepts If-Match with the current ETag after catching up", async () => {
   // src/actors/actor_runtime.ts #handle compares expectVersion with the actor's cached head and
   // throws precondition_failed before any append, so a stale actor never catches up: the client
   // re-reads the ETag (from the read model, current) and is refused again, and each refusal

@@ -4,7 +4,7 @@
  * after every race: each acknowledged (201) image still serves its bytes, every ending is
  * recorded exactly once, and `replay()` finds no difference.
  *
- * The `holds:` tests held from the start. The `fixed:` tests are bugs the review found; each
+ * The `holds:` tests held from the start. The tests under "now fixed" are bugs the review found; each
  * comment says what was wrong, and the test keeps it from coming back.
  */
 import assert from "node:assert/strict";
@@ -45,7 +45,7 @@ Deno.test("holds: replay --apply while uploads run; then everything serves and r
 // Bugs the review found, now fixed.
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("fixed: after replay --apply in one isolate, another isolate answers 404 for every image", async () => {
+Deno.test("after replay --apply in one isolate, another isolate still serves every image", async () => {
   // EventStore.generations() caches the projection generations forever (it only refreshes when
   // an append fails), and replay --apply deletes the old generation right after switching. An
   // isolate that has not appended since (or the server while `deno task replay --apply` runs as
@@ -63,7 +63,7 @@ Deno.test("fixed: after replay --apply in one isolate, another isolate answers 4
   });
 });
 
-Deno.test("fixed: ... and that isolate's blob GC deletes the bytes of live images (lost for good)", async () => {
+Deno.test("after replay --apply in one isolate, the other isolate's blob GC keeps the bytes of live images", async () => {
   // Same cause: ImageQueries.isBlobReferenced reads the blob index of the deleted generation,
   // finds nothing, and KvBlobStore.collect deletes every blob older than the grace period. The
   // images stay live in the event log; their link answers 500 (BlobMissingError) from then on.
@@ -112,7 +112,7 @@ function kvPausingBeforeDiff(kv: Deno.Kv, hook: () => Promise<void>): Deno.Kv {
   });
 }
 
-Deno.test("fixed: replay reports differences that are not there when an upload lands mid-diff", async () => {
+Deno.test("replay reports no difference when an upload lands mid-diff", async () => {
   // src/replay/replay.ts folds the log, then lists the live documents; a commit in between is a
   // live document the rebuild never saw, reported as "extra" (and `deno task replay` exits 1)
   // although the projections are exactly right. Fix: re-read the log head after the diff and

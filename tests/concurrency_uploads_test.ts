@@ -4,7 +4,7 @@
  * race: each acknowledged (201) image still serves its bytes, every ending is recorded exactly
  * once, and `replay()` finds no difference.
  *
- * The `holds:` tests held from the start. The `fixed:` tests are bugs the review found; each
+ * The `holds:` tests held from the start. The tests under "now fixed" are bugs the review found; each
  * comment says what was wrong, and the test keeps it from coming back.
  */
 import assert from "node:assert/strict";

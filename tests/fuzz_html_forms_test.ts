@@ -4,7 +4,7 @@
  * action}` (HTML pages may answer HTML), never a 5xx, a throw or a hang.
  *
  * The sweep stays as a regression net. Every input that broke the rule when the review ran has
- * its own `fixed:` test further down, saying what was wrong.
+ * its own test under "now fixed" further down, saying what was wrong.
  */
 import { ORIGIN } from "./support/accounts.ts";
 import { assertClean, ENV, expectClientError, probe, world } from "./support/fuzz.ts";
@@ -63,7 +63,7 @@ Deno.test("fuzz: HTML forms with malformed urlencoded bodies and foreign origins
 // Inputs that broke the rule when the review ran, now fixed; each comment says what was wrong.
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("fixed: register and login forms with a malformed multipart body are a 500", async () => {
+Deno.test("register and login forms with a malformed multipart body are a 4xx", async () => {
   // routes/auth_pages.tsx readForm: c.req.parseBody() throws TypeError ("Unable to parse body
   // as form data" / "must provide a boundary") and nothing turns it into a 4xx.
   await withApp(async (t) => {

@@ -4,7 +4,7 @@
  * answer HTML), never a 5xx, a throw or a hang.
  *
  * The sweep stays as a regression net. Every input that broke the rule when the review ran has
- * its own `fixed:` test further down, saying what was wrong.
+ * its own test under "now fixed" further down, saying what was wrong.
  */
 import assert from "node:assert/strict";
 import { assertClean, ENV, parseJson, probe, short, world } from "./support/fuzz.ts";
@@ -67,7 +67,7 @@ Deno.test("fuzz: MCP JSON-RPC that is malformed or calls tools with wrong argume
 // Inputs that broke the rule when the review ran, now fixed; each comment says what was wrong.
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("fixed: MCP tool errors for a lone-surrogate id or a non-header idempotency_key are not envelopes", async () => {
+Deno.test("MCP tool errors for a lone-surrogate id or a non-header idempotency_key are envelopes", async () => {
   // routes/mcp/tools.ts: path() calls encodeURIComponent (URIError on a lone surrogate) and
   // idempotency() puts the key in a Headers object (TypeError for "\n" or non-Latin-1); runTool
   // only converts AppError, so the tool answers the raw exception text instead of the envelope.

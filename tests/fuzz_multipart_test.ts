@@ -4,7 +4,7 @@
  * answer HTML), never a 5xx, a throw or a hang.
  *
  * The sweep stays as a regression net. Every input that broke the rule when the review ran has
- * its own `fixed:` test further down, saying what was wrong.
+ * its own test under "now fixed" further down, saying what was wrong.
  */
 import assert from "node:assert/strict";
 import {
@@ -104,7 +104,7 @@ Deno.test("fuzz: multipart uploads that are malformed, truncated, doubled or ove
 // Inputs that broke the rule when the review ran, now fixed; each comment says what was wrong.
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("fixed: an upload whose text field is not UTF-8 is a 500", async () => {
+Deno.test("an upload whose text field is not UTF-8 is a 4xx", async () => {
   // src/http/multipart_form.ts: `form.fields[name] = part.text` decodes with a fatal
   // TextDecoder; its TypeError ("The encoded data is not valid") is not caught.
   await withApp(async (t) => {
@@ -125,7 +125,7 @@ Deno.test("fixed: an upload whose text field is not UTF-8 is a 500", async () =>
   }, ENV);
 });
 
-Deno.test("fixed: a metadata field named __proto__ is silently dropped", async () => {
+Deno.test("a metadata field named __proto__ is kept or refused with 422, never dropped", async () => {
   // `__proto__` matches the documented name rule [a-z0-9_-]{1,64}, but the zod record that
   // checks metadata (Metadata in domain/image/events.ts) leaves that key out of its output, so
   // the upload answers 201 without it. Keep it, or refuse it with 422 naming the field.

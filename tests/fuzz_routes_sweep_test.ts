@@ -4,7 +4,7 @@
  * 5xx, a throw or a hang.
  *
  * The sweep stays as a regression net. Every input that broke the rule when the review ran has
- * its own `fixed:` test further down, saying what was wrong.
+ * its own test under "now fixed" further down, saying what was wrong.
  */
 import assert from "node:assert/strict";
 import { ORIGIN } from "./support/accounts.ts";
@@ -21,7 +21,7 @@ Deno.test("fuzz: every /openapi.json route, every method, real and malformed pat
     const doc = (await (await t.app.request("/openapi.json")).json()) as OpenApi;
     const templates = Object.keys(doc.paths);
     assert.ok(templates.length >= 15, `the document lists the routes: ${templates}`);
-    // Malformed values stay under KV's 2 KiB key limit here; longer ids have their own `fixed:` test.
+    // Malformed values stay under KV's 2 KiB key limit here; longer ids have their own test below.
     const values: Record<string, string[]> = {
       id: [
         w.id,
@@ -85,7 +85,7 @@ Deno.test("fuzz: every /openapi.json route, every method, real and malformed pat
 // Inputs that broke the rule when the review ran, now fixed; each comment says what was wrong.
 // ---------------------------------------------------------------------------------------------
 
-Deno.test("fixed: a delete_url with an id over 2 KB is a 500 (KV key too large), not a 404", async () => {
+Deno.test("a delete_url with an id over 2 KB is a 4xx on GET, POST and DELETE", async () => {
   // routes/action_pages.tsx deleteTarget → ManageImages.tokenMatches → queries.get(id): the id
   // is never checked against [0-9A-Za-z]{10}, and kv.get throws "Key too large for read".
   await withApp(async (t) => {

@@ -3,7 +3,7 @@
  * must get a 4xx with the SPEC §7 envelope `{error, message, action}` (HTML pages may answer
  * HTML), never a 5xx, a throw or a hang.
  *
- * Both inputs broke the rule when the review ran; each `fixed:` test says what was wrong.
+ * Both inputs broke the rule when the review ran; each test under "now fixed" says what was wrong.
  */
 import assert from "node:assert/strict";
 import { B, enc, ENV, expectClientError } from "./support/fuzz.ts";
@@ -31,7 +31,7 @@ function stalledUpload(t: TestApp) {
   return { response, end: (reason: Error) => controller.error(reason) };
 }
 
-Deno.test("fixed: two uploads that stop sending hold both ingest slots; every other upload waits", async () => {
+Deno.test("two uploads that stop sending give their ingest slots back at the body deadline", async () => {
   // src/http/ingest_gate.ts takes a slot (INGEST_CONCURRENCY, 2 by default) and then reads the
   // body with no deadline (no timeout middleware, although DESIGN.md lists Hono's `timeout`), so
   // two slow-loris clients stall every upload and import behind them, and a queue of 32 more
@@ -63,7 +63,7 @@ Deno.test("fixed: two uploads that stop sending hold both ingest slots; every ot
   }, { ...ENV, UPLOAD_BODY_TIMEOUT_MS: "500" });
 });
 
-Deno.test("fixed: an upload whose body breaks off (client gone) is a 500 internal_error", async () => {
+Deno.test("an upload whose body breaks off (client gone) is a 4xx", async () => {
   // readUploadForm (src/http/multipart_form.ts) rethrows the stream's error; only
   // MultipartParseError and MaxFileSizeExceededError become 4xx. A body that errors is the
   // client's fault: answer 400/422 (and keep it out of the internal-error log).

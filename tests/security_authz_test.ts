@@ -1,7 +1,7 @@
 /**
  * Security review: API keys, authorization on /v1/images, and which credentials MCP forwards.
  *
- * Tests named "fixed: …" encode a weakness the review found and the service no longer has; the
+ * The tests under "now fixed" encode a weakness the review found and the service no longer has; the
  * "resisted: …" ones are attacks it resisted from the start. All stay, so neither comes back.
  */
 import assert from "node:assert/strict";
@@ -21,7 +21,7 @@ import { keyedImage, MCP_HEADERS, ownerView, status, tool, toolCall } from "./su
 // ---------------------------------------------------------------------------------------------
 // Weaknesses the review found, now fixed
 
-Deno.test("fixed: key ids named after Object.prototype members crash revocation with a 500", async () => {
+Deno.test("revoking a key id named after an Object.prototype member is 404 not_found", async () => {
   // domain/account/decider.ts reads state.keys[command.key_id] on a plain object.
   await withApp(async (t) => {
     const { key } = await signUp(t);

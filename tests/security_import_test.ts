@@ -2,7 +2,7 @@
  * Security review: the URL importer (SSRF): address and URL tricks, DNS answers, redirects and
  * IMPORT_ALLOW_HOSTS.
  *
- * Tests named "fixed: …" encode a weakness the review found and the service no longer has; the
+ * The tests under "now fixed" encode a weakness the review found and the service no longer has; the
  * "resisted: …" ones are attacks it resisted from the start. All stay, so neither comes back.
  */
 import assert from "node:assert/strict";
@@ -25,7 +25,7 @@ import { testApp } from "./support/test_app.ts";
 // ---------------------------------------------------------------------------------------------
 // Weaknesses the review found, now fixed
 
-Deno.test("fixed: url_not_allowed tells a stranger what internal host names resolve to", async () => {
+Deno.test("url_not_allowed does not reveal the address an internal host name resolves to", async () => {
   const t = await testApp();
   try {
     const resolver: Resolver = {
@@ -56,7 +56,7 @@ Deno.test("fixed: url_not_allowed tells a stranger what internal host names reso
   }
 });
 
-Deno.test("fixed: IMPORT_ALLOW_HOSTS accepts junk after the port and allows a different endpoint", () => {
+Deno.test("IMPORT_ALLOW_HOSTS refuses an entry with junk after the port", () => {
   // src/fetcher/url_policy.ts normaliseHostPort takes the port from the text's tail, while the
   // URL parser reads 8080 and drops the fragment/query: "127.0.0.1:8080#:80" allows port 80.
   for (const entry of ["127.0.0.1:8080#:80", "127.0.0.1:8080?:80"]) {

@@ -2,7 +2,7 @@
  * Security review: rate limits on login, sign-up and anonymous uploads (web form, /v1/upload
  * and MCP batches), per client address, IPv6 per /64, and X-Forwarded-For only behind a proxy.
  *
- * Tests named "fixed: …" encode a weakness the review found and the service no longer has; the
+ * The tests under "now fixed" encode a weakness the review found and the service no longer has; the
  * "resisted: …" ones are attacks it resisted from the start. All stay, so neither comes back.
  */
 import assert from "node:assert/strict";
@@ -21,7 +21,7 @@ import { FORM, mcp, rawPost, status, toolCall, type ToolResult } from "./support
 // ---------------------------------------------------------------------------------------------
 // Weaknesses the review found, now fixed
 
-Deno.test("fixed: login rate limit: concurrent guesses all pass the check, so the limit can be out-raced", async () => {
+Deno.test("login rate limit: a burst of concurrent guesses checks at most the limit, the rest are 429", async () => {
   // routes/auth_pages.tsx checks blockedFor() before verifying and counts the failure after the
   // slow PBKDF2, so every request of a burst sees the counter at 0.
   await withApp(async (t) => {
@@ -51,7 +51,7 @@ Deno.test("fixed: login rate limit: concurrent guesses all pass the check, so th
   }, { LOGIN_FAILURES_PER_15_MIN: "3" });
 });
 
-Deno.test("fixed: anonymous rate limit: one MCP request with a JSON-RPC batch stores many images", async () => {
+Deno.test("anonymous rate limit: one MCP JSON-RPC batch stores no more images than the limit", async () => {
   await withApp(async (t) => {
     const batch = [];
     for (let i = 0; i < 8; i++) {
@@ -65,7 +65,7 @@ Deno.test("fixed: anonymous rate limit: one MCP request with a JSON-RPC batch st
   }, { ANON_UPLOADS_PER_HOUR: "2" });
 });
 
-Deno.test("fixed: anonymous rate limit: concurrent /v1/upload requests all pass the check", async () => {
+Deno.test("anonymous rate limit: concurrent /v1/upload requests store no more images than the limit", async () => {
   await withApp(async (t) => {
     const images = await Promise.all(Array.from({ length: 8 }, (_, i) => distinctImage(i)));
     const results = await Promise.all(images.map((b) => postUpload(t, b, "a.gif")));
@@ -75,7 +75,7 @@ Deno.test("fixed: anonymous rate limit: concurrent /v1/upload requests all pass 
   }, { ANON_UPLOADS_PER_HOUR: "2" });
 });
 
-Deno.test("fixed: rate limits are keyed on the full IPv6 address: one /64 gets endless login attempts", async () => {
+Deno.test("login rate limit counts one IPv6 /64 as one client", async () => {
   // TRUST_PROXY=1 only lets the test choose the client address; a real IPv6 peer is the same.
   await withApp(async (t) => {
     await register(t, "v6victim@example.test", "the right password");
@@ -93,7 +93,7 @@ Deno.test("fixed: rate limits are keyed on the full IPv6 address: one /64 gets e
   }, { LOGIN_FAILURES_PER_15_MIN: "2", TRUST_PROXY: "1" });
 });
 
-Deno.test("fixed: registration is an unthrottled e-mail oracle that ignores the login lockout", async () => {
+Deno.test("registration is refused 429 while the client's login is locked", async () => {
   await withApp(async (t) => {
     await register(t, "known@example.test", "the right password");
     for (let i = 0; i < 3; i++) {

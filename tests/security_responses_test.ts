@@ -2,7 +2,7 @@
  * Security review: what responses carry: image and /v1 headers, CORS, error bodies, and HTML
  * escaping in pages.
  *
- * Tests named "fixed: …" encode a weakness the review found and the service no longer has; the
+ * The tests under "now fixed" encode a weakness the review found and the service no longer has; the
  * "resisted: …" ones are attacks it resisted from the start. All stay, so neither comes back.
  */
 import assert from "node:assert/strict";
@@ -21,7 +21,7 @@ import { EVIL, MCP_HEADERS } from "./support/security.ts";
 // ---------------------------------------------------------------------------------------------
 // Weaknesses the review found, now fixed
 
-Deno.test("fixed: /images?cursor=<junk> is an unhandled 500 (the API answers 422)", async () => {
+Deno.test("/images?cursor=<junk> is answered below 500", async () => {
   await withApp(async (t) => {
     const { cookie } = await signUp(t);
     const res = await t.app.request("/images?cursor=garbage", { headers: { cookie } });

@@ -2,7 +2,7 @@
  * Security review: session cookies and tokens, logout, CSRF on dashboard forms, and session
  * cookies sent to /v1 from other origins.
  *
- * Tests named "fixed: …" encode a weakness the review found and the service no longer has; the
+ * The tests under "now fixed" encode a weakness the review found and the service no longer has; the
  * "resisted: …" ones are attacks it resisted from the start. All stay, so neither comes back.
  */
 import assert from "node:assert/strict";
@@ -33,7 +33,7 @@ import {
 // ---------------------------------------------------------------------------------------------
 // Weaknesses the review found, now fixed
 
-Deno.test("fixed: a session cookie only counts under the name the service sets, and logout ends it", async () => {
+Deno.test("a session cookie only counts under the name the service sets, and logout ends it", async () => {
   // Was: src/http/caller.ts accepted (and preferred) `__Host-imgpro_session` on http too, and
   // logout only destroyed `imgpro_session`, so a session under the other name survived logout.
   await withApp(async (t) => {

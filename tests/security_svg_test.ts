@@ -2,7 +2,7 @@
  * Security review: SVG sanitising: known sanitiser bypasses, and how an uploaded hostile SVG is
  * served.
  *
- * Tests named "fixed: …" encode a weakness the review found and the service no longer has; the
+ * The tests under "now fixed" encode a weakness the review found and the service no longer has; the
  * "resisted: …" ones are attacks it resisted from the start. All stay, so neither comes back.
  */
 import assert from "node:assert/strict";

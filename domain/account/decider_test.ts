@@ -1,12 +1,10 @@
 import assert from "node:assert/strict";
-import { AppError } from "../errors.ts";
+import { deciderSpec } from "../testing/decider_spec.ts";
 import {
   type AccountCommand,
+  accountDecider,
   type AccountState,
-  decideAccount,
   emailClaimDecider,
-  evolveAccount,
-  initialAccountState,
   MAX_ACTIVE_KEYS,
 } from "./decider.ts";
 import type { AccountEvent, AccountRegistered, ApiKeyCreated } from "./events.ts";
@@ -50,26 +48,7 @@ const consume = (image_id: string, bytes: number, now = NOW): AccountCommand => 
   plans: PLANS,
 });
 
-/** Given past events, when a command is decided, then these events (or this error). */
-function given(events: AccountEvent[]) {
-  const state = events.reduce(evolveAccount, initialAccountState());
-  return {
-    state,
-    when: (command: AccountCommand) => decideAccount(command, state),
-  };
-}
-
-function throwsDomain(fn: () => unknown, code: string, details?: Record<string, unknown>) {
-  let caught: AppError | undefined;
-  assert.throws(fn, (err) => {
-    assert.ok(err instanceof AppError, String(err));
-    assert.equal(err.code, code);
-    if (details) assert.deepEqual(err.details.extra?.usage, details);
-    caught = err;
-    return true;
-  });
-  return caught!;
-}
+const { given } = deciderSpec(accountDecider);
 
 const active = (state: AccountState) => {
   assert.equal(state.status, "active");
@@ -77,86 +56,69 @@ const active = (state: AccountState) => {
 };
 
 Deno.test("registering a new account records AccountRegistered on the free plan", () => {
-  assert.deepEqual(given([]).when({ type: "Register", data: registered }), [REGISTERED]);
+  given([]).when({ type: "Register", data: registered }).then([REGISTERED]);
   const state = active(given([REGISTERED]).state);
   assert.deepEqual([state.plan, state.uploads, state.storage], ["free", 0, 0]);
 });
 
 Deno.test("registering the same account twice is refused", () => {
-  throwsDomain(
-    () => given([REGISTERED]).when({ type: "Register", data: registered }),
-    "already_exists",
-  );
+  given([REGISTERED]).when({ type: "Register", data: registered }).thenError("already_exists");
 });
 
 Deno.test("an account that does not exist cannot create keys or consume quota", () => {
-  throwsDomain(() => given([]).when({ type: "CreateApiKey", data: keyData(1) }), "not_found");
-  throwsDomain(() => given([]).when(consume("AbCdEfGh12", 1)), "not_found");
+  given([]).when({ type: "CreateApiKey", data: keyData(1) }).thenError("not_found");
+  given([]).when(consume("AbCdEfGh12", 1)).thenError("not_found");
 });
 
 Deno.test("creating a key records ApiKeyCreated without any secret beyond its hash", () => {
-  const events = given([REGISTERED]).when({ type: "CreateApiKey", data: keyData(1) });
-  assert.deepEqual(events, [keyCreated(1)]);
+  given([REGISTERED]).when({ type: "CreateApiKey", data: keyData(1) }).then([keyCreated(1)]);
 });
 
 Deno.test("revoking a key records ApiKeyRevoked with its hash; a second revoke is a no-op", () => {
-  const events = given([REGISTERED, keyCreated(1)]).when({
-    type: "RevokeApiKey",
-    key_id: "key_1",
-    now: NOW + 60,
-  });
-  assert.deepEqual(events, [{
-    type: "ApiKeyRevoked",
-    data: { key_id: "key_1", key_hash: keyData(1).key_hash, revoked_at: NOW + 60 },
-  }]);
-  const again = given([REGISTERED, keyCreated(1), ...events]).when({
-    type: "RevokeApiKey",
-    key_id: "key_1",
-    now: NOW + 120,
-  });
-  assert.deepEqual(again, []);
+  const events = given([REGISTERED, keyCreated(1)])
+    .when({ type: "RevokeApiKey", key_id: "key_1", now: NOW + 60 })
+    .then([{
+      type: "ApiKeyRevoked",
+      data: { key_id: "key_1", key_hash: keyData(1).key_hash, revoked_at: NOW + 60 },
+    }]);
+  given([REGISTERED, keyCreated(1), ...events])
+    .when({ type: "RevokeApiKey", key_id: "key_1", now: NOW + 120 })
+    .then([]);
 });
 
 Deno.test("revoking an unknown key is not_found", () => {
-  throwsDomain(
-    () =>
-      given([REGISTERED, keyCreated(1)]).when({ type: "RevokeApiKey", key_id: "key_x", now: NOW }),
-    "not_found",
-  );
+  given([REGISTERED, keyCreated(1)])
+    .when({ type: "RevokeApiKey", key_id: "key_x", now: NOW })
+    .thenError("not_found");
 });
 
 Deno.test("an account holds at most 25 active keys; revoking one makes room", () => {
   const keys = Array.from({ length: MAX_ACTIVE_KEYS }, (_, i) => keyCreated(i + 1));
   assert.equal(MAX_ACTIVE_KEYS, 25);
-  const err = throwsDomain(
-    () => given([REGISTERED, ...keys]).when({ type: "CreateApiKey", data: keyData(99) }),
-    "validation_error",
-  );
-  assert.equal(err.details.field, "name");
+  given([REGISTERED, ...keys])
+    .when({ type: "CreateApiKey", data: keyData(99) })
+    .thenError("validation_error", { field: "name" });
   const revoked: AccountEvent = {
     type: "ApiKeyRevoked",
     data: { key_id: "key_3", key_hash: keyData(3).key_hash, revoked_at: NOW },
   };
-  const events = given([REGISTERED, ...keys, revoked]).when({
-    type: "CreateApiKey",
-    data: keyData(99),
-  });
-  assert.deepEqual(events, [keyCreated(99)]);
+  given([REGISTERED, ...keys, revoked])
+    .when({ type: "CreateApiKey", data: keyData(99) })
+    .then([keyCreated(99)]);
 });
 
 Deno.test("changing plan records PlanChanged; changing to the same plan is a no-op", () => {
-  const events = given([REGISTERED]).when({ type: "ChangePlan", to: "pro", now: NOW });
-  assert.deepEqual(events, [{ type: "PlanChanged", data: { from: "free", to: "pro", at: NOW } }]);
+  const events = given([REGISTERED])
+    .when({ type: "ChangePlan", to: "pro", now: NOW })
+    .then([{ type: "PlanChanged", data: { from: "free", to: "pro", at: NOW } }]);
   assert.equal(active(given([REGISTERED, ...events]).state).plan, "pro");
-  assert.deepEqual(
-    given([REGISTERED, ...events]).when({ type: "ChangePlan", to: "pro", now: NOW }),
-    [],
-  );
+  given([REGISTERED, ...events]).when({ type: "ChangePlan", to: "pro", now: NOW }).then([]);
 });
 
 Deno.test("an upload within the plan consumes one upload and its bytes this month", () => {
-  const events = given([REGISTERED, consumed("img0000001", 100)]).when(consume("img0000002", 250));
-  assert.deepEqual(events, [consumed("img0000002", 250)]);
+  const events = given([REGISTERED, consumed("img0000001", 100)])
+    .when(consume("img0000002", 250))
+    .then([consumed("img0000002", 250)]);
   const state = active(given([REGISTERED, consumed("img0000001", 100), ...events]).state);
   assert.deepEqual([state.period, state.uploads, state.storage], ["2026-11", 2, 350]);
 });
@@ -168,29 +130,36 @@ Deno.test("the upload past the monthly count is refused with quota_exceeded and 
     consumed("img0000002", 10),
     consumed("img0000003", 10),
   ];
-  const err = throwsDomain(() => given(history).when(consume("img0000004", 10)), "quota_exceeded", {
-    plan: "free",
-    uploads_used: 3,
-    uploads_limit: 3,
-    storage_used_bytes: 30,
-    storage_limit_bytes: 10_000,
+  given(history).when(consume("img0000004", 10)).then({
+    error: "quota_exceeded",
+    extra: {
+      usage: {
+        plan: "free",
+        uploads_used: 3,
+        uploads_limit: 3,
+        storage_used_bytes: 30,
+        storage_limit_bytes: 10_000,
+      },
+    },
+    message: /3 of 3/,
   });
-  assert.match(err.message, /3 of 3/);
 });
 
 Deno.test("an upload that would pass the storage limit is refused with storage_exceeded", () => {
   const history = [REGISTERED, consumed("img0000001", 9_000)];
-  throwsDomain(() => given(history).when(consume("img0000002", 1_001)), "storage_exceeded", {
-    plan: "free",
-    uploads_used: 1,
-    uploads_limit: 3,
-    storage_used_bytes: 9_000,
-    storage_limit_bytes: 10_000,
+  given(history).when(consume("img0000002", 1_001)).thenError("storage_exceeded", {
+    extra: {
+      usage: {
+        plan: "free",
+        uploads_used: 1,
+        uploads_limit: 3,
+        storage_used_bytes: 9_000,
+        storage_limit_bytes: 10_000,
+      },
+    },
   });
   // Exactly filling the storage is allowed.
-  assert.deepEqual(given(history).when(consume("img0000002", 1_000)), [
-    consumed("img0000002", 1_000),
-  ]);
+  given(history).when(consume("img0000002", 1_000)).then([consumed("img0000002", 1_000)]);
 });
 
 Deno.test("a new calendar month (UTC) resets the upload count but not the storage", () => {
@@ -201,19 +170,24 @@ Deno.test("a new calendar month (UTC) resets the upload count but not the storag
     consumed("img0000003", 10),
   ];
   // One second before midnight UTC on 30 November: still November, still full.
-  throwsDomain(() => given(history).when(consume("img0000004", 10, DEC_1 - 1)), "quota_exceeded");
-  const events = given(history).when(consume("img0000004", 10, DEC_1));
-  assert.deepEqual(events, [consumed("img0000004", 10, "2026-12")]);
+  given(history).when(consume("img0000004", 10, DEC_1 - 1)).thenError("quota_exceeded");
+  const events = given(history)
+    .when(consume("img0000004", 10, DEC_1))
+    .then([consumed("img0000004", 10, "2026-12")]);
   const state = active(given([...history, ...events]).state);
   assert.deepEqual([state.period, state.uploads, state.storage], ["2026-12", 1, 40]);
   // Storage carried over into December still counts against the limit.
   const full = [REGISTERED, consumed("img0000001", 9_990)];
-  throwsDomain(() => given(full).when(consume("img0000002", 11, DEC_1)), "storage_exceeded", {
-    plan: "free",
-    uploads_used: 0,
-    uploads_limit: 3,
-    storage_used_bytes: 9_990,
-    storage_limit_bytes: 10_000,
+  given(full).when(consume("img0000002", 11, DEC_1)).thenError("storage_exceeded", {
+    extra: {
+      usage: {
+        plan: "free",
+        uploads_used: 0,
+        uploads_limit: 3,
+        storage_used_bytes: 9_990,
+        storage_limit_bytes: 10_000,
+      },
+    },
   });
 });
 
@@ -225,33 +199,26 @@ Deno.test("a higher plan lifts the monthly limit", () => {
     consumed("img0000003", 10),
     { type: "PlanChanged", data: { from: "free", to: "pro", at: NOW } },
   ];
-  assert.deepEqual(given(history).when(consume("img0000004", 10)), [consumed("img0000004", 10)]);
+  given(history).when(consume("img0000004", 10)).then([consumed("img0000004", 10)]);
 });
 
 Deno.test("releasing storage records StorageReleased and frees the bytes", () => {
   const history = [REGISTERED, consumed("img0000001", 300), consumed("img0000002", 200)];
-  const events = given(history).when({
-    type: "ReleaseStorage",
-    image_id: "img0000001",
-    bytes: 300,
-  });
-  assert.deepEqual(events, [{
-    type: "StorageReleased",
-    data: { image_id: "img0000001", bytes: 300 },
-  }]);
+  const events = given(history)
+    .when({ type: "ReleaseStorage", image_id: "img0000001", bytes: 300 })
+    .then([{ type: "StorageReleased", data: { image_id: "img0000001", bytes: 300 } }]);
   const state = active(given([...history, ...events]).state);
   assert.deepEqual([state.uploads, state.storage], [2, 200]);
 });
 
 Deno.test("the first account to claim an e-mail address keeps it", () => {
-  const d = emailClaimDecider;
-  const events = d.decide({ type: "ClaimEmail", account_id: "acc1" }, d.initialState());
-  assert.deepEqual(events, [{ type: "EmailClaimed", data: { account_id: "acc1" } }]);
-  const state = events.reduce(d.evolve, d.initialState());
+  const email = deciderSpec(emailClaimDecider);
+  const events = email.given([]).when({ type: "ClaimEmail", account_id: "acc1" }).then([
+    { type: "EmailClaimed", data: { account_id: "acc1" } },
+  ]);
+  const { state } = email.given(events);
   assert.deepEqual(state, { claimed_by: "acc1" });
-  const err = throwsDomain(
-    () => d.decide({ type: "ClaimEmail", account_id: "acc2" }, state),
-    "already_exists",
-  );
-  assert.equal(err.details.field, "email");
+  email.given(events)
+    .when({ type: "ClaimEmail", account_id: "acc2" })
+    .thenError("already_exists", { field: "email" });
 });

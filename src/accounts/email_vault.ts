@@ -1,7 +1,8 @@
 import { encodeBase64Url } from "../encoding.ts";
 import { hmacHex } from "../crypto.ts";
+import { kvKeys } from "../kv_keys.ts";
 
-const keyOf = (accountId: string): Deno.KvKey => ["account_key", accountId];
+const keyOf = kvKeys.emailVault.accountKey;
 const fromB64 = (s: string) =>
   Uint8Array.from(atob(s.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 

@@ -1,3 +1,5 @@
+import { kvKeys } from "../kv_keys.ts";
+
 export type Window = { seconds: number; limit: number };
 
 /** A granted attempt; `refund()` gives it back (e.g. a login that succeeded, an upload that failed). */
@@ -20,7 +22,7 @@ export class RateLimiter {
     return windows.map((w) => {
       const index = Math.floor(now / w.seconds);
       return {
-        key: ["rl", scope, subject, w.seconds, index],
+        key: kvKeys.rateLimits.window(scope, subject, w.seconds, index),
         limit: w.limit,
         resetsIn: (index + 1) * w.seconds - now,
         expireIn: w.seconds * 1000 + 60_000,

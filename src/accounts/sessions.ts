@@ -1,4 +1,5 @@
 import { randomToken, sha256Hex } from "../crypto.ts";
+import { kvKeys } from "../kv_keys.ts";
 
 export const SESSION_COOKIE = "imgpro_session";
 
@@ -9,7 +10,7 @@ export const SESSION_COOKIE = "imgpro_session";
 export const sessionCookieName = (publicUrl: string) =>
   publicUrl.startsWith("https:") ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
 export const SESSION_TTL_MS = 30 * 86_400_000;
-const keyOf = (hash: string): Deno.KvKey => ["session", hash];
+const keyOf = kvKeys.sessions.session;
 
 /**
  * Browser sessions: hot, short-lived and without audit value, so they are KV records with

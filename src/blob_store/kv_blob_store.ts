@@ -1,6 +1,7 @@
 import { nanoid } from "nanoid";
 import type { BlobInfo, BlobStore, StoredBlob } from "./blob_store.ts";
 import { sha256Hex } from "../crypto.ts";
+import { kvKeys } from "../kv_keys.ts";
 import { TOUCH_WINDOW_MS } from "./blob_store.ts";
 import type { BlobBytes, ByteRange, BytesRef } from "./blob_bytes.ts";
 import { StoreUnavailableError } from "./blob_bytes.ts";
@@ -11,8 +12,7 @@ type Where = { bytes?: "s3" };
 type Meta = Where & { size: number; gen: string; chunks: number; touched_at: number };
 type Gen = Where & { chunks: number; size?: number; created_at: number };
 
-const metaKey = (hash: string): Deno.KvKey => ["blobmeta", hash];
-const genKey = (hash: string, gen: string): Deno.KvKey => ["bgen", hash, gen];
+const { meta: metaKey, gen: genKey } = kvKeys.blobs;
 
 /**
  * Content-addressed blobs: metadata, reference guards and GC decisions in KV, bytes in a
@@ -126,13 +126,13 @@ export class KvBlobStore implements BlobStore {
     let blobs = 0;
     let generations = 0;
     let failed = 0;
-    for await (const entry of this.kv.list<Meta>({ prefix: ["blobmeta"] })) {
+    for await (const entry of this.kv.list<Meta>({ prefix: kvKeys.blobs.allMeta() })) {
       const hash = entry.key[1] as string;
       if (entry.value.touched_at < now - graceMs && await this.delete(hash, isReferenced, now)) {
         blobs++;
       }
     }
-    for await (const entry of this.kv.list<Gen>({ prefix: ["bgen"] })) {
+    for await (const entry of this.kv.list<Gen>({ prefix: kvKeys.blobs.allGens() })) {
       const [, hash, gen] = entry.key as [string, string, string];
       if (entry.value.created_at >= now - graceMs) continue;
       const meta = (await this.kv.get<Meta>(metaKey(hash))).value;

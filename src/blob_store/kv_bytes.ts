@@ -1,3 +1,4 @@
+import { kvKeys } from "../kv_keys.ts";
 import type { BlobBytes, ByteRange, BytesRef } from "./blob_bytes.ts";
 
 export const CHUNK_BYTES = 60 * 1024;
@@ -8,7 +9,7 @@ const DELETES_PER_ATOMIC = 500;
 const CHUNKS_PER_READ = 10;
 
 export const chunkCount = (size: number) => Math.ceil(size / CHUNK_BYTES);
-const chunkKey = (ref: BytesRef, n: number): Deno.KvKey => ["blob", ref.hash, ref.gen, n];
+const chunkKey = (ref: BytesRef, n: number) => kvKeys.blobs.chunk(ref.hash, ref.gen, n);
 
 /** The embedded default: bytes in 60 KiB KV values beside their metadata. */
 export class KvBlobBytes implements BlobBytes {

@@ -146,7 +146,7 @@ export class EventStore {
     // The log record is one more set (its key is only known at commit).
     assertWithinLimits(checks.length, [...mutations, {
       type: "set",
-      key: ["log", "x".repeat(20)],
+      key: keys.logAt("x".repeat(20)),
       value: log,
     }]);
 

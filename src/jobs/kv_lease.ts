@@ -1,6 +1,8 @@
+import { kvKeys } from "../kv_keys.ts";
+
 type Lease = { owner: string; until: number };
 
-const leaseKey = (name: string): Deno.KvKey => ["lease", name];
+const leaseKey = kvKeys.jobs.lease;
 
 /**
  * Runs `fn` only if no other process holds the lease `name` in this KV; returns whether it ran.

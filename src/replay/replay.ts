@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from "node:util";
 import type { StoredEvent } from "../../domain/event_envelope.ts";
 import { foldDocs, type KeyPart, type Projection } from "../../projections/mod.ts";
 import { type EventStore, type Generations, initialGeneration, keys } from "../event_store/mod.ts";
+import { kvKeys } from "../kv_keys.ts";
 import { canonical, Fingerprint } from "./fingerprint.ts";
 import { mergeByKey } from "./key_order.ts";
 
@@ -187,7 +188,9 @@ async function diff(
 async function* streamsInKeyOrder(store: EventStore): AsyncGenerator<StoredEvent[]> {
   let current: string | null = null;
   let batch: StoredEvent[] = [];
-  for await (const entry of store.kv.list<StoredEvent>({ prefix: ["s"] }, { batchSize: 1000 })) {
+  for await (
+    const entry of store.kv.list<StoredEvent>({ prefix: keys.streams() }, { batchSize: 1000 })
+  ) {
     if (typeof entry.key[2] !== "number") continue;
     const stream = entry.key[1] as string;
     if (stream !== current) {
@@ -323,7 +326,7 @@ async function switchGeneration(
   return { ...report, applied: next };
 }
 
-const PREVIOUS_GENERATIONS: Deno.KvKey = ["meta", "projection_gens_previous"];
+const PREVIOUS_GENERATIONS = kvKeys.meta.previousProjectionGens();
 
 async function dropGenerations(store: EventStore, gens: Generations) {
   for (const p of store.projections) {

@@ -1,6 +1,7 @@
 import type { BlobStore } from "../blob_store/mod.ts";
 import { sha256Hex } from "../crypto.ts";
 import type { Clock } from "../clock.ts";
+import { kvKeys } from "../kv_keys.ts";
 import { MemoryLru } from "./memory_lru.ts";
 
 /** What is known about a stored variant without reading its bytes. */
@@ -32,20 +33,8 @@ const TOUCH_EVERY_MS = 3_600_000;
 /** Eviction runs down to this share of the bound, so it does not run on every insert. */
 const LOW_WATER = 0.9;
 
-const entryKey = (imageId: string, key: string): Deno.KvKey => ["variant", imageId, key];
-const lruKey = (usedAt: number, imageId: string, key: string): Deno.KvKey => [
-  "variant_lru",
-  usedAt,
-  imageId,
-  key,
-];
-const refKey = (hash: string, imageId: string, key: string): Deno.KvKey => [
-  "variant_ref",
-  hash,
-  imageId,
-  key,
-];
-const TOTAL: Deno.KvKey = ["variant_total"];
+const { entry: entryKey, lru: lruKey, ref: refKey } = kvKeys.variants;
+const TOTAL = kvKeys.variants.total();
 // KV's u64 sum wraps around, so adding 2^64 − n subtracts n.
 const minus = (n: number) => (1n << 64n) - BigInt(n);
 
@@ -192,7 +181,7 @@ export class VariantCache {
   /** True while an original or any variant uses the blob: the blob collector must keep it. */
   isReferenced = async (hash: string): Promise<boolean> => {
     if (await this.isOriginal(hash)) return true;
-    for await (const _ of this.kv.list({ prefix: ["variant_ref", hash] }, { limit: 1 })) {
+    for await (const _ of this.kv.list({ prefix: kvKeys.variants.refsOf(hash) }, { limit: 1 })) {
       return true;
     }
     return false;
@@ -201,7 +190,7 @@ export class VariantCache {
   /** Deletes every variant of an image (it expired or was deleted). Returns how many. */
   async deleteVariantsOf(imageId: string): Promise<number> {
     let removed = 0;
-    for await (const e of this.kv.list<Entry>({ prefix: ["variant", imageId] })) {
+    for await (const e of this.kv.list<Entry>({ prefix: kvKeys.variants.ofImage(imageId) })) {
       if (await this.#remove(imageId, e.key[2] as string, e)) removed++;
     }
     this.#memory.deleteWhere((id) => id.startsWith(`${imageId}\n`));
@@ -223,7 +212,7 @@ export class VariantCache {
   async #evict(): Promise<void> {
     const target = this.opts.maxBytes * LOW_WATER;
     let total = await this.totalBytes();
-    for await (const lru of this.kv.list({ prefix: ["variant_lru"] })) {
+    for await (const lru of this.kv.list({ prefix: kvKeys.variants.allLru() })) {
       if (total <= target) break;
       const [, , imageId, key] = lru.key as [string, number, string, string];
       const entry = await this.kv.get<Entry>(entryKey(imageId, key));

@@ -1,23 +1,8 @@
+import { kvKeys } from "../kv_keys.ts";
 import type { Attempt, Delivery, Webhook } from "./types.ts";
 
-/** Every KV key of the webhooks, in one place. */
-export const webhookKeys = {
-  hook: (id: string): Deno.KvKey => ["webhook", id],
-  byOwner: (owner: string, id?: string): Deno.KvKey =>
-    id ? ["webhook_owner", owner, id] : ["webhook_owner", owner],
-  /** Rewritten by every registration of the owner's, so two cannot both pass the limit. */
-  ownerMarker: (owner: string): Deno.KvKey => ["webhook_owner_marker", owner],
-  /** A webhook's queue, in log order (seq is the commit versionstamp and the event's index). */
-  queue: (id: string, seq?: string): Deno.KvKey =>
-    seq ? ["webhook_queue", id, seq] : ["webhook_queue", id],
-  /** Set while a webhook's queue is not empty, so a tick visits only those. */
-  pending: (id?: string): Deno.KvKey => id ? ["webhook_pending", id] : ["webhook_pending"],
-  attempts: (id: string): Deno.KvKey => ["webhook_attempt", id],
-  /** The last log commit the dispatcher has turned into deliveries. */
-  checkpoint: (): Deno.KvKey => ["webhook_checkpoint"],
-  /** Held by the process delivering a webhook's queue, so two do not send it at once. */
-  lease: (id: string): Deno.KvKey => ["webhook_lease", id],
-};
+/** The webhooks' KV keys (src/kv_keys.ts holds every concern's). */
+export const webhookKeys = kvKeys.webhooks;
 
 const ATTEMPTS_KEPT_MS = 14 * 86_400_000;
 
@@ -152,7 +137,7 @@ export class WebhookStore {
       .check(hookEntry)
       .set(webhookKeys.hook(hook.id), updated)
       .set(
-        [...webhookKeys.attempts(hook.id), atMs, attempt.msg_id, attempt.attempt],
+        webhookKeys.attempt(hook.id, atMs, attempt.msg_id, attempt.attempt),
         attempt,
         { expireIn: ATTEMPTS_KEPT_MS },
       );

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CHUNK_BYTES, KvBlobStore, TOUCH_WINDOW_MS } from "../src/blob_store/mod.ts";
+import { CHUNK_BYTES, KvBlobStore, TOUCH_WINDOW_MS } from "./mod.ts";
 
 const bytesOf = (n: number, seed = 1) =>
   Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 255);
@@ -130,4 +130,59 @@ Deno.test("a large blob streams in getMany batches and ranged reads return exact
     assert.deepEqual(await readAll(read!.body), data.subarray(start, end), `${start}-${end}`);
   }
   assert.ok(await blobs.bytesPresent(hash));
+});
+
+Deno.test("a blob that was never stored reads as missing and is not deleted", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const hash = "0".repeat(64);
+  assert.equal(await blobs.stat(hash), null);
+  assert.equal(await blobs.read(hash), null);
+  assert.equal(await blobs.bytesPresent(hash), false);
+  assert.equal(await blobs.delete(hash, never, LATER), false);
+});
+
+Deno.test("an empty blob has no chunks and reads back empty", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const stored = await blobs.put(new Uint8Array(0), 0);
+  assert.equal(stored.size, 0);
+  assert.equal((await Array.fromAsync(kv.list({ prefix: ["blob", stored.hash] }))).length, 0);
+  assert.deepEqual(await readAll((await blobs.read(stored.hash))!.body), new Uint8Array(0));
+  assert.ok(await blobs.bytesPresent(stored.hash));
+});
+
+Deno.test("a lost chunk errors the stream and the bytes count as absent", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const blobs = new KvBlobStore(kv);
+  const { hash } = await blobs.put(bytesOf(CHUNK_BYTES * 2 + 1), 0);
+  const [, , last] = await Array.fromAsync(kv.list({ prefix: ["blob", hash] }));
+  await kv.delete(last.key);
+  await assert.rejects(readAll((await blobs.read(hash))!.body), /lost chunk 2/);
+  assert.equal(await blobs.bytesPresent(hash), false);
+});
+
+Deno.test("a read fetches at most 10 chunks per getMany, no more than one batch ahead", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const batches: number[] = [];
+  const counted = new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "getMany") {
+        return (keys: Deno.KvKey[]) => {
+          batches.push(keys.length);
+          return target.getMany(keys);
+        };
+      }
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  const blobs = new KvBlobStore(counted);
+  const data = bytesOf(CHUNK_BYTES * 25 + 5, 4);
+  const { hash } = await blobs.put(data, 0);
+  const body = (await blobs.read(hash))!.body;
+  // The stream keeps one batch ready (highWaterMark 1); the rest waits for the consumer.
+  assert.ok(batches.length <= 1, `${batches.length} batches fetched before any read`);
+  assert.deepEqual(await readAll(body), data);
+  assert.deepEqual(batches, [10, 10, 6]);
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { KvBlobStore } from "../src/blob_store/mod.ts";
-import { fixedClock } from "../src/clock.ts";
-import { type Computed, VariantCache } from "../src/variants/mod.ts";
+import { KvBlobStore } from "../blob_store/mod.ts";
+import { fixedClock } from "../clock.ts";
+import { type Computed, VariantCache } from "./mod.ts";
 
 const HOUR = 3_600_000;
 
@@ -147,4 +147,28 @@ Deno.test("hot variants are served from this process's memory, filled from the b
   } finally {
     kv.close();
   }
+});
+
+Deno.test("a variant whose blob went missing is forgotten and computed again", async () => {
+  await withCache(1_000_000, async (cache, kv) => {
+    let runs = 0;
+    const compute = () => Promise.resolve((runs++, bytes(800, 3)));
+    const first = await cache.get("img0000001", "size=m", "src", compute);
+    // An operator (or a collector that raced it) removed the bytes behind the entry.
+    await kv.delete(["blobmeta", first.hash]);
+    const again = await cache.get("img0000001", "size=m", "src", compute);
+    assert.equal(runs, 2);
+    assert.deepEqual(await read(again.body), bytes(800, 3).bytes);
+    assert.equal(await cache.totalBytes(), 800, "the lost entry's bytes are no longer counted");
+  });
+});
+
+Deno.test("a stored variant's blob counts as referenced until the variant is deleted", async () => {
+  await withCache(1_000_000, async (cache) => {
+    const v = await cache.get("img0000001", "size=s", "src", () => Promise.resolve(bytes(300, 5)));
+    assert.equal(await cache.isReferenced(v.hash), true);
+    assert.equal(await cache.isReferenced("f".repeat(64)), false);
+    assert.equal(await cache.deleteVariantsOf("img0000001"), 1);
+    assert.equal(await cache.isReferenced(v.hash), false);
+  });
 });
