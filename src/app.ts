@@ -7,7 +7,7 @@ import { accountApi } from "../routes/account_api.ts";
 import { actionPages } from "../routes/action_pages.tsx";
 import { authPages } from "../routes/auth_pages.tsx";
 import { dashboardPages } from "../routes/dashboard_pages.tsx";
-import { deliveryRoutes } from "../routes/delivery.ts";
+import { deliveryRoutes, hotDelivery } from "../routes/delivery.ts";
 import { docsRoutes } from "../routes/docs_routes.ts";
 import { homePage } from "../routes/home_page.tsx";
 import { toolsPage } from "../routes/tools_page.tsx";
@@ -128,5 +128,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   assetRoutes(app);
   // Last: `/{id}` matches any single path segment, so named pages must be mounted before it.
   deliveryRoutes(app, deps);
+  // Hot image links skip the middleware stack: see hotDelivery for why the headers still match.
+  const hot = hotDelivery(deps);
+  const full = app.fetch;
+  app.fetch = (req, ...rest) => hot(req) ?? full(req, ...rest);
   return app;
 }

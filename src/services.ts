@@ -19,7 +19,7 @@ import { SafeFetcher } from "./fetcher/mod.ts";
 import { VERSION } from "./version.ts";
 import { ReadModels } from "./read_models.ts";
 import { Engine } from "./engine/mod.ts";
-import { TransformService } from "./delivery/mod.ts";
+import { DeliverImage, TransformService } from "./delivery/mod.ts";
 import { VariantCache } from "./variants/mod.ts";
 import { WebhookDispatcher, WebhookService, WebhookStore } from "./webhooks/mod.ts";
 import { VisionClient, VisionService } from "./vision/mod.ts";
@@ -92,6 +92,14 @@ export function buildServices(
     engine,
     limits: config.limits,
   });
+  const delivery = new DeliverImage({
+    queries,
+    transforms,
+    variants,
+    clock,
+    secret,
+    publicUrl: config.publicUrl,
+  });
   const images = new ManageImages({
     config,
     readModels,
@@ -132,6 +140,7 @@ export function buildServices(
     rateLimiter,
     variants,
     transforms,
+    delivery,
     webhooks,
     webhookDispatcher,
     vision,

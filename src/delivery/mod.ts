@@ -10,3 +10,4 @@ export {
 } from "./query_schema.ts";
 export { signedQuery } from "./signing.ts";
 export { BlobMissingError, TransformService } from "./transform_service.ts";
+export { DeliverImage, type Delivery, type DeliveryRequest } from "./deliver_image.ts";

@@ -12,6 +12,7 @@ import { orientedSize, outputSize, planGeometry } from "../transform/plan.ts";
 import type { StoredFormat } from "../codecs/mod.ts";
 import { canonicalParams, canonicalString } from "./canonical.ts";
 import { ALLOWED } from "./query_schema.ts";
+import { EtagMemo } from "./etag_memo.ts";
 
 /**
  * Bumped whenever an encoder or operation changes its output: it is part of every ETag and
@@ -45,6 +46,8 @@ export type Body = {
 export type TransformLimits = { maxPixels: number; maxAnimationPixels: number };
 
 export class TransformService {
+  readonly #etags = new EtagMemo(ENGINE_VERSION);
+
   constructor(
     private readonly deps: {
       blobs: BlobStore;
@@ -91,7 +94,7 @@ export class TransformService {
       format,
       mime: format === "svg" ? FORMATS.svg.mime : FORMAT_MIME[format],
       key,
-      etag: await etag(doc.blob.hash, original ? "" : key),
+      etag: await this.#etags.of(doc.blob.hash, original ? "" : key),
       original,
       width,
       height,
@@ -205,27 +208,6 @@ function formatError(message: string) {
     field: "format",
     hint: `format takes ${ALLOWED.format}; the path's extension means the same.`,
   });
-}
-
-const tags = new Map<string, string>();
-const MAX_TAGS = 10_000;
-
-/**
- * Strong: it names exact bytes (same source, same canonical parameters, same engine). Memoised,
- * as a hot variant would otherwise pay a digest on every request.
- */
-async function etag(sourceHash: string, key: string): Promise<string> {
-  const memo = `${sourceHash}|${key}`;
-  const known = tags.get(memo);
-  if (known) return known;
-  const digest = new Uint8Array(
-    await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${ENGINE_VERSION}|${key}`)),
-  );
-  const tag = Array.from(digest.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join("");
-  if (tags.size >= MAX_TAGS) tags.clear();
-  const value = `"${sourceHash.slice(0, 32)}-${tag}"`;
-  tags.set(memo, value);
-  return value;
 }
 
 /** The image's bytes are gone: it ended (in another isolate or a CLI task) or, worse, data was lost. */

@@ -20,6 +20,7 @@ export type AppDeps =
     | "sessions"
     | "rateLimiter"
     | "transforms"
+    | "delivery"
     | "webhooks"
   >
   & { version: string };

@@ -30,6 +30,12 @@ export class ImageQueries {
     return doc;
   }
 
+  /** The delivery record if it is in memory and fresh, without waiting for anything. */
+  peekForDelivery(id: string): ImageDoc | null {
+    const hit = this.#recent.get(id);
+    return hit && performance.now() - hit.at < DELIVERY_TTL_MS ? hit.doc : null;
+  }
+
   forget(id: string): void {
     this.#recent.delete(id);
   }

@@ -91,6 +91,15 @@ export class VariantCache {
     return await flight;
   }
 
+  /**
+   * The variant's bytes if this process holds them and their KV recency is not due for a touch;
+   * null sends the caller through `get`.
+   */
+  peek(imageId: string, key: string): Uint8Array | null {
+    const hot = this.#memory.get(`${imageId}\n${key}`);
+    return hot && this.clock.now() - hot.at < TOUCH_EVERY_MS ? hot.bytes : null;
+  }
+
   async #read(imageId: string, key: string): Promise<Variant | null> {
     const entry = await this.kv.get<Entry>(entryKey(imageId, key));
     if (!entry.value) return null;

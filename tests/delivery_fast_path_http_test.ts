@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { DAY_MS, type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.ts";
+import { fixture } from "./support/test_app.ts";
+
+// A hot link is answered before the middleware stack (routes/delivery.ts hotDelivery): whoever
+// fetches it must not be able to tell, by status, headers or bytes, which path answered.
+
+const LINK = "size=s&brightness=1.1";
+const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
+
+/** Every header but the request id, which is new per request on both paths. */
+function headersOf(res: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (name !== "x-request-id") out[name] = value;
+  });
+  return out;
+}
+
+async function request(t: TestApp, path: string, init: RequestInit = {}) {
+  const before = t.services.delivery.hotHits;
+  const res = await t.app.request(path, init);
+  return { res, hot: t.services.delivery.hotHits > before };
+}
+
+async function hotLink(t: TestApp): Promise<{ img: ImageJson; path: string; first: Response }> {
+  const img = await uploadOk(t, await fixture("rocket.jpg"), "rocket.jpg");
+  const path = `/${img.id}.webp?${LINK}`;
+  const first = await request(t, path);
+  assert.equal(first.hot, false, "the first request computes the variant");
+  assert.equal(first.res.status, 200);
+  return { img, path, first: first.res };
+}
+
+Deno.test("a hot variant answers GET with the same status, headers and bytes as the full route", async () => {
+  await withApp(async (t) => {
+    const { path, first } = await hotLink(t);
+    const firstBytes = await bytesOf(first);
+    const again = await request(t, path);
+    assert.equal(again.hot, true, "the second request is answered from memory");
+    assert.equal(again.res.status, 200);
+    assert.deepEqual(headersOf(again.res), headersOf(first));
+    assert.deepEqual(await bytesOf(again.res), firstBytes);
+    assert.match(again.res.headers.get("x-request-id") ?? "", /^[0-9a-f-]{36}$/);
+    const sent = await request(t, path, { headers: { "x-request-id": "trace-42" } });
+    assert.equal(sent.res.headers.get("x-request-id"), "trace-42", "a caller's request id is kept");
+    await sent.res.body?.cancel();
+  });
+});
+
+Deno.test("a hot variant answers HEAD and If-None-Match exactly as the full route does", async () => {
+  await withApp(async (t) => {
+    const { img, path, first } = await hotLink(t);
+    await first.body?.cancel();
+    const etag = first.headers.get("etag")!;
+    // The full route's answers, for a link this process has not answered before.
+    const slowHead = await request(t, `/${img.id}.webp?${LINK}&blur=2`, { method: "HEAD" });
+    const slow304 = await request(t, `/${img.id}.webp?${LINK}&blur=3`, {
+      headers: { "if-none-match": "*" },
+    });
+    assert.equal(slowHead.hot || slow304.hot, false);
+    const head = await request(t, path, { method: "HEAD" });
+    assert.equal(head.hot, true);
+    assert.equal(head.res.status, 200);
+    assert.equal(head.res.body, null);
+    assert.deepEqual(Object.keys(headersOf(head.res)), Object.keys(headersOf(slowHead.res)));
+    assert.equal(head.res.headers.get("content-length"), first.headers.get("content-length"));
+    const notModified = await request(t, path, { headers: { "if-none-match": `W/${etag}` } });
+    assert.equal(notModified.hot, true);
+    assert.equal(notModified.res.status, 304);
+    assert.equal(await notModified.res.text(), "");
+    assert.deepEqual(Object.keys(headersOf(notModified.res)), Object.keys(headersOf(slow304.res)));
+    assert.equal(notModified.res.headers.get("etag"), etag);
+  });
+});
+
+Deno.test("a deleted or expired image is never answered from memory", async () => {
+  await withApp(async (t) => {
+    const { img, path, first } = await hotLink(t);
+    await first.body?.cancel();
+    const deleteUrl = (img as ImageJson & { delete_url: string }).delete_url;
+    const token = new URL(deleteUrl).pathname.split("/").pop()!;
+    await t.services.images.deleteWithToken(img.id, token);
+    const afterDelete = await request(t, path);
+    assert.equal(afterDelete.hot, false);
+    assert.equal(afterDelete.res.status, 410);
+    await afterDelete.res.body?.cancel();
+
+    const second = await hotLink(t);
+    await second.first.body?.cancel();
+    t.clock.advance(31 * DAY_MS);
+    const afterExpiry = await request(t, second.path);
+    assert.equal(afterExpiry.hot, false, "expiry is checked against the clock, cron or not");
+    assert.equal(afterExpiry.res.status, 410);
+    await afterExpiry.res.body?.cancel();
+  });
+});
+
+Deno.test("links whose answer depends on the request's headers always take the full route", async () => {
+  await withApp(async (t) => {
+    const img = await uploadOk(t, await fixture("rocket.jpg"), "rocket.jpg");
+    for (const path of [`/${img.id}?format=auto&size=s`, `/${img.id}?size=s`]) {
+      for (let i = 0; i < 2; i++) {
+        const { res, hot } = await request(t, path, { headers: { accept: "image/webp" } });
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+        if (path.includes("auto")) assert.equal(hot, false, "format=auto reads Accept");
+      }
+    }
+    // The same link without an extension is a page for a browser, never cached bytes.
+    const page = await request(t, `/${img.id}?size=s`, { headers: { accept: "text/html" } });
+    assert.equal(page.hot, false);
+    assert.match(page.res.headers.get("content-type") ?? "", /text\/html/);
+    await page.res.body?.cancel();
+  });
+});
