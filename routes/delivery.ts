@@ -107,28 +107,60 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 const IMAGE_PATH = /^\/([0-9A-Za-z]{10}(?:\.[A-Za-z0-9]{1,5})?)$/;
 const REQUEST_ID = /^[\w\-=]{1,255}$/;
 
+/** Where the path and query of an absolute request URL start, without building a URL. */
+function pathAndQuery(url: string): [string, string] {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const q = url.indexOf("?", start);
+  const end = url.indexOf("#", start);
+  const stop = end === -1 ? url.length : end;
+  return q === -1 || q > stop
+    ? [url.slice(start, stop), ""]
+    : [url.slice(start, q), url.slice(q, stop)];
+}
+
 /**
  * Hot links answered before the middleware stack: a variant this process holds in memory goes
  * out with the headers the full route would send (the request id as the requestId middleware
  * makes it). Anything else, null: the app answers it.
+ *
+ * Building a Response validates every header, which costs a hot link more than everything else
+ * it does; so each hot variant keeps one ready response (while its Cache-Control holds) and
+ * every hit sends a clone. The WeakMap lets it go with the variant's bytes.
  */
 export function hotDelivery(deps: Pick<AppDeps, "delivery">) {
+  const ready = new WeakMap<Uint8Array, { cacheControl: string; response: Response }>();
   return (req: Request): Response | null => {
     if (req.method !== "GET" && req.method !== "HEAD") return null;
-    const url = new URL(req.url);
-    const file = IMAGE_PATH.exec(url.pathname)?.[1];
+    const [path, search] = pathAndQuery(req.url);
+    const file = IMAGE_PATH.exec(path)?.[1];
     if (!file) return null;
+    const headers = req.headers;
     const out = deps.delivery.hot(
       file,
-      url.search,
-      req.headers.get("accept") ?? undefined,
-      req.headers.get("if-none-match") ?? undefined,
+      search,
+      headers.get("accept") ?? undefined,
+      headers.get("if-none-match") ?? undefined,
     );
     if (!out) return null;
-    const sent = req.headers.get("x-request-id");
-    const headers = new Headers(out.headers);
-    headers.set("X-Request-Id", sent && REQUEST_ID.test(sent) ? sent : crypto.randomUUID());
-    const body = req.method === "HEAD" ? null : out.body as Uint8Array<ArrayBuffer> | null;
-    return new Response(body, { status: out.status, headers });
+    const sent = headers.get("x-request-id");
+    const requestId = sent && REQUEST_ID.test(sent) ? sent : crypto.randomUUID();
+    const bytes = out.body as Uint8Array<ArrayBuffer> | null;
+    if (out.status !== 200 || req.method === "HEAD" || bytes === null) {
+      const res = new Response(req.method === "HEAD" ? null : bytes, {
+        status: out.status,
+        headers: out.headers,
+      });
+      res.headers.set("X-Request-Id", requestId);
+      return res;
+    }
+    const cacheControl = out.headers["Cache-Control"];
+    let template = ready.get(bytes);
+    if (!template || template.cacheControl !== cacheControl) {
+      template = { cacheControl, response: new Response(bytes, { headers: out.headers }) };
+      ready.set(bytes, template);
+    }
+    const res = template.response.clone();
+    res.headers.set("X-Request-Id", requestId);
+    return res;
   };
 }
