@@ -1,9 +1,9 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { usageOf } from "../src/accounts/usage.ts";
+import { usageOf } from "../src/accounts/mod.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { AppError } from "../domain/errors.ts";
-import { requireAccount } from "../src/http/caller.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { requireAccount } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { errorResponses } from "./schemas.ts";
 
 const Usage = z.object({

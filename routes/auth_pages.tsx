@@ -3,15 +3,10 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { csrf } from "hono/csrf";
 import { z } from "zod";
-import {
-  PASSWORD_MAX,
-  PASSWORD_MIN,
-  PASSWORD_RULE,
-  passwordProblem,
-} from "../src/accounts/password_policy.ts";
-import { SESSION_TTL_MS, sessionCookieName } from "../src/accounts/sessions.ts";
+import { PASSWORD_MAX, PASSWORD_MIN, PASSWORD_RULE, passwordProblem } from "../src/accounts/mod.ts";
+import { SESSION_TTL_MS, sessionCookieName } from "../src/accounts/mod.ts";
 import { AppError } from "../domain/errors.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { isLoggedIn, Layout, page } from "./pages/layout.tsx";
 
 // Login takes any password an older rule allowed; new ones go through passwordProblem.

@@ -1,7 +1,7 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { openApiSource, registerBearerScheme } from "./docs/openapi_document.ts";
-import { apiReferenceCsp } from "../src/http/page_csp.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { apiReferenceCsp } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { assetUrl, preloadScalar } from "./pages/assets.ts";
 import { errorResponses } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { errorResponses } from "./schemas.ts";
 
 const route = createRoute({

@@ -1,8 +1,8 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { raw } from "hono/html";
 import { formatBytes } from "../src/format_bytes.ts";
-import { pageCsp } from "../src/http/page_csp.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { pageCsp } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { inlineScript } from "./pages/assets.ts";
 import { isLoggedIn, Layout, page } from "./pages/layout.tsx";
 

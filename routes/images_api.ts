@@ -1,10 +1,10 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
 import { AppError, fixError } from "../domain/errors.ts";
-import { requireAccount } from "../src/http/caller.ts";
-import { problemOf } from "../src/http/error_mapping.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
-import { imageObject, isLive } from "../src/images/image_view.ts";
+import { requireAccount } from "../src/http/mod.ts";
+import { problemOf } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
+import { imageObject, isLive } from "../src/images/mod.ts";
 import { toUnixSeconds } from "../src/clock.ts";
 import { errorResponses, ErrorSchema, ImageObjectSchema } from "./schemas.ts";
 

@@ -3,8 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
 import { MAX_URL_LENGTH } from "../src/fetcher/mod.ts";
 import { fixError } from "../domain/errors.ts";
-import { ownerOf } from "../src/http/caller.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { ownerOf } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { IdempotencyHeaders, storedImageResponses } from "./schemas.ts";
 
 // URL, caption and 20 metadata fields fit many times over; the image itself is fetched, not sent.

@@ -1,6 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { ErrorCode } from "../domain/errors.ts";
-import { ERROR_CATALOGUE, errorEntry } from "../src/http/error_catalogue.ts";
+import { ERROR_CATALOGUE, errorEntry } from "../src/http/mod.ts";
 import { FORMATS, STORED_IDS } from "../src/formats/mod.ts";
 
 export const ActionSchema = z.object({

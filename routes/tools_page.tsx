@@ -1,6 +1,6 @@
 // deno-lint-ignore-file jsx-key -- server-rendered hono/jsx has no reconciler; a key would be printed as an HTML attribute
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { Layout, page } from "./pages/layout.tsx";
 
 /** Resize, crop and face crop with a live preview, each producing a signed link (SPEC §6). */

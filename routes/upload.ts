@@ -3,10 +3,10 @@ import { bodyLimit } from "hono/body-limit";
 import type { MiddlewareHandler } from "hono";
 import { CAPTION_MAX, Metadata } from "../domain/image/events.ts";
 import { fixError } from "../domain/errors.ts";
-import { maxBytesFor, ownerOf } from "../src/http/caller.ts";
-import { fileTooLarge } from "../src/images/upload_limits.ts";
-import { readUploadForm } from "../src/http/multipart_form.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { maxBytesFor, ownerOf } from "../src/http/mod.ts";
+import { fileTooLarge } from "../src/images/mod.ts";
+import { readUploadForm } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { IdempotencyHeaders, storedImageResponses } from "./schemas.ts";
 
 // Room for the multipart framing and the text fields next to the file.

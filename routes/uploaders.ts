@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { sharexConfig, uploaderScript } from "../src/uploaders/mod.ts";
 import { errorResponses } from "./schemas.ts";
 

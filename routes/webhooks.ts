@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { requireAccount } from "../src/http/caller.ts";
-import type { AppDeps, AppEnv } from "../src/http/types.ts";
+import { requireAccount } from "../src/http/mod.ts";
+import type { AppDeps, AppEnv } from "../src/http/mod.ts";
 import { MAX_URL_LENGTH } from "../src/fetcher/mod.ts";
 import { MAX_WEBHOOKS_PER_ACCOUNT, WEBHOOK_EVENT_TYPES } from "../src/webhooks/mod.ts";
 import { errorResponses } from "./schemas.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_PLANS, type Plan, PLAN_NAMES, type PlanName } from "../domain/account/plans.ts";
-import { normaliseHostPort } from "./fetcher/url_policy.ts";
+import { normaliseHostPort } from "./fetcher/mod.ts";
 
 /** Sizes are decimal, as the SPEC writes them ("20 MB", "5 GB") and as people read them. */
 const MB = 1_000_000;

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { DAY_MS, type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.ts";
 import { fixture } from "./support/test_app.ts";
+import { countCalls } from "./support/spy.ts";
 
 // A hot link is answered before the middleware stack (routes/delivery.ts hotDelivery): whoever
 // fetches it must not be able to tell, by status, headers or bytes, which path answered.
 
 const LINK = "size=s&brightness=1.1";
+const fullRoute = new WeakMap<TestApp, { readonly count: number }>();
 const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
 
 /** Every header but the request id, which is new per request on both paths. */
@@ -17,10 +19,13 @@ function headersOf(res: Response): Record<string, string> {
   return out;
 }
 
+/** The response, and whether it came without the full route (DeliverImage.deliver) running. */
 async function request(t: TestApp, path: string, init: RequestInit = {}) {
-  const before = t.services.delivery.hotHits;
+  let full = fullRoute.get(t);
+  if (!full) fullRoute.set(t, full = countCalls(t.services.delivery, "deliver"));
+  const before = full.count;
   const res = await t.app.request(path, init);
-  return { res, hot: t.services.delivery.hotHits > before };
+  return { res, hot: full.count === before };
 }
 
 async function hotLink(t: TestApp): Promise<{ img: ImageJson; path: string; first: Response }> {

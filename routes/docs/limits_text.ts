@@ -1,10 +1,10 @@
-import { perCallerShare } from "../../src/http/body_gate.ts";
-import { DEFAULT_BODY_MAX_BYTES } from "../../src/http/body_limit.ts";
+import { perCallerShare } from "../../src/http/mod.ts";
+import { DEFAULT_BODY_MAX_BYTES } from "../../src/http/mod.ts";
 import { CAPTION_MAX, METADATA_MAX_FIELDS, METADATA_VALUE_MAX } from "../../domain/image/events.ts";
 import { TTL_MAX_SECONDS, TTL_MIN_SECONDS } from "../../domain/image/retention.ts";
 import type { Config } from "../../src/config.ts";
 import { formatBytes } from "../../src/format_bytes.ts";
-import { SVG_BUDGET } from "../../src/imaging/svg_budget.ts";
+import { SVG_BUDGET } from "../../src/imaging/mod.ts";
 import { MCP_UPLOAD_MAX_BYTES } from "../mcp/tool_specs.ts";
 
 // Both forms: people read "20 MB", programs compare bytes.

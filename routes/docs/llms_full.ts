@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Config } from "../../src/config.ts";
-import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/error_catalogue.ts";
+import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/mod.ts";
 import { toolSpecs } from "../mcp/tool_specs.ts";
 import { type Endpoint, endpointsOf } from "./endpoints.ts";
 import { limitLines, planLines } from "./limits_text.ts";

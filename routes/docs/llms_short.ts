@@ -1,5 +1,5 @@
 import type { Config } from "../../src/config.ts";
-import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/error_catalogue.ts";
+import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/mod.ts";
 import { endpointsOf } from "./endpoints.ts";
 import { limitLines, planLines } from "./limits_text.ts";
 import type { OpenApiDocument } from "./openapi_document.ts";

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import type { AppEnv } from "../../src/http/types.ts";
+import type { AppEnv } from "../../src/http/mod.ts";
 
 /** The generator's own type, without naming its package (it is a dependency of zod-openapi). */
 export type OpenApiDocument = ReturnType<OpenAPIHono<AppEnv>["getOpenAPI31Document"]>;

@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { errorResponses } from "../schemas.ts";
 import { formatBytes } from "../../src/format_bytes.ts";
 import { fixError } from "../../domain/errors.ts";
-import type { AppDeps, AppEnv } from "../../src/http/types.ts";
+import type { AppDeps, AppEnv } from "../../src/http/mod.ts";
 import { MCP_BODY_MAX_BYTES } from "./tool_specs.ts";
 
 // The MCP SDK and the tools load on the first MCP request, not at every cold start.

@@ -1,6 +1,6 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Config } from "../../src/config.ts";
-import { ACTION_MEANING } from "../../src/http/error_catalogue.ts";
+import { ACTION_MEANING } from "../../src/http/mod.ts";
 import { runTool, type ToolContext } from "./tools.ts";
 import { toolSpecs } from "./tool_specs.ts";
 

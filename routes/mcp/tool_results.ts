@@ -1,6 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { AppError } from "../../domain/errors.ts";
-import { type ErrorContext, problemOf } from "../../src/http/error_mapping.ts";
+import { type ErrorContext, problemOf } from "../../src/http/mod.ts";
 
 /**
  * A tool's answer: the API's JSON body both as text (what most agents read) and as structured

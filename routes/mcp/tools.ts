@@ -4,7 +4,7 @@ import { formatBytes } from "../../src/format_bytes.ts";
 import { AppError, fixError } from "../../domain/errors.ts";
 import type { CallApi } from "./in_process.ts";
 import { fromAppError, fromResponse } from "./tool_results.ts";
-import type { ErrorContext } from "../../src/http/error_mapping.ts";
+import type { ErrorContext } from "../../src/http/mod.ts";
 import { MCP_UPLOAD_MAX_BYTES, type ToolName } from "./tool_specs.ts";
 import { transformLink } from "./transform_link.ts";
 

@@ -1,7 +1,7 @@
 // deno-lint-ignore-file jsx-key -- server-rendered hono/jsx has no reconciler; a key would be printed as an HTML attribute
 import type { Config } from "../../src/config.ts";
 import { limitLines } from "../docs/limits_text.ts";
-import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/error_catalogue.ts";
+import { ACTION_MEANING, ERROR_CATALOGUE } from "../../src/http/mod.ts";
 import { toolSpecs } from "../mcp/tool_specs.ts";
 import { visionLines } from "../docs/vision_text.ts";
 import { Layout, page } from "./layout.tsx";

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { decodeBase64Url } from "../../src/encoding.ts";
 import { sha256Hex } from "../../src/crypto.ts";
-import type { AppEnv } from "../../src/http/types.ts";
+import type { AppEnv } from "../../src/http/mod.ts";
 import { errorResponses } from "../schemas.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Action } from "../../src/http/error_catalogue.ts";
+import type { Action } from "../../src/http/mod.ts";
 import { Layout, page } from "./layout.tsx";
 
 const TITLES: Record<number, string> = {

@@ -1,6 +1,6 @@
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import { formatBytes } from "../../src/format_bytes.ts";
-import type { ImageObject } from "../../src/images/image_view.ts";
+import type { ImageObject } from "../../src/images/mod.ts";
 import { Layout } from "./layout.tsx";
 
 const date = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);

@@ -1,7 +1,7 @@
 // deno-lint-ignore-file jsx-key -- server-rendered hono/jsx has no reconciler; a key would be printed as an HTML attribute
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
-import type { AppEnv } from "../../src/http/types.ts";
+import type { AppEnv } from "../../src/http/mod.ts";
 import { type AssetName, assetUrl } from "./assets.ts";
 
 /** Whether the page is for a logged-in person: the header then offers their pages. */

@@ -1,5 +1,5 @@
 import type { ImageDoc } from "../../projections/image_read_model.ts";
-import type { Caller } from "../../src/http/caller.ts";
+import type { Caller } from "../../src/http/mod.ts";
 import { assetUrl } from "./assets.ts";
 
 /** The viewer's own slim header: shown to a logged-in person, so their pages stay one click away. */

@@ -1,4 +1,4 @@
-import { backfillPlaceholders } from "../images/backfill_placeholders.ts";
+import { backfillPlaceholders } from "../images/mod.ts";
 import { bootstrapCli, shutdown } from "./bootstrap.ts";
 
 // `deno task backfill [--dry-run]`: placeholders for images stored before ingest made them.

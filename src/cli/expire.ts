@@ -1,4 +1,4 @@
-import { runExpiryJob } from "../images/expire_job.ts";
+import { runExpiryJob } from "../images/mod.ts";
 import { bootstrapCli, shutdown } from "./bootstrap.ts";
 
 const args = [...Deno.args];

@@ -1,4 +1,4 @@
-import { replay } from "../replay/replay.ts";
+import { replay } from "../replay/mod.ts";
 import { bootstrapCli, shutdown } from "./bootstrap.ts";
 
 const apply = Deno.args.includes("--apply");

@@ -1,4 +1,4 @@
-import type { RasterFormat } from "../imaging/sniff.ts";
+import type { RasterFormat } from "../imaging/mod.ts";
 import type { DecodedFrame, Rgba } from "./rgba.ts";
 import { codecSlots, decodeJpegTurbo, type GifFrame } from "./wasm_codecs.ts";
 

@@ -1,6 +1,6 @@
 import { FORMATS } from "../formats/mod.ts";
 import { AppError } from "../../domain/errors.ts";
-import type { Detected, InputFormat } from "../imaging/sniff.ts";
+import type { Detected, InputFormat } from "../imaging/mod.ts";
 
 const NAMES: Record<InputFormat, string> = Object.fromEntries(
   Object.entries(FORMATS).map(([id, f]) => [id, f.name]),

@@ -32,3 +32,4 @@ export {
   svgTooLarge,
   unsupportedFormat,
 } from "./errors.ts";
+export { latin1 } from "./bytes.ts";

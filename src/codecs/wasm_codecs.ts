@@ -5,7 +5,7 @@ import gifModule from "imagescript/wasm/node/gif.js";
 // Only the package's .wasm is used (its index.js instantiates at import); this puts the pinned
 // package in the module graph, so that it is installed for compileWasm to read.
 import "@cwasm/jpeg-turbo/package.json" with { type: "json" };
-import type { RasterFormat } from "../imaging/sniff.ts";
+import type { RasterFormat } from "../imaging/mod.ts";
 import { CodecInstance, type WasmWrapper, wrapperInstance } from "./wasm_module.ts";
 
 export type JpegInstance = {

@@ -1,4 +1,4 @@
-import type { Gravity, TransformParams } from "../transform/params.ts";
+import type { Gravity, TransformParams } from "../transform/mod.ts";
 
 /** Parameters that change the output's geometry: only a signed link may carry them. */
 export const SIGNED_PARAMS = ["w", "h", "fit", "gravity", "dpr"] as const;

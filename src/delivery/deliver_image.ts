@@ -2,9 +2,9 @@ import { AppError } from "../../domain/errors.ts";
 import type { ImageDoc } from "../../projections/image_read_model.ts";
 import { StoreUnavailableError } from "../blob_store/mod.ts";
 import { type Clock, toUnixSeconds } from "../clock.ts";
-import type { ImageQueries } from "../images/image_queries.ts";
-import { isLive } from "../images/image_view.ts";
-import type { TransformParams } from "../transform/params.ts";
+import type { ImageQueries } from "../images/mod.ts";
+import { isLive } from "../images/mod.ts";
+import type { TransformParams } from "../transform/mod.ts";
 import type { VariantCache } from "../variants/mod.ts";
 import { canonicalString } from "./canonical.ts";
 import { withNegotiatedFormat } from "./format_auto.ts";
@@ -128,8 +128,6 @@ function bytesHeaders(id: string, r: Rendition, size: number) {
  */
 export class DeliverImage {
   readonly #hot = new Map<string, HotLink>();
-  /** Answers served by `hot`: lets a test see the fast path taken. */
-  hotHits = 0;
 
   constructor(
     private readonly deps: {
@@ -186,7 +184,6 @@ export class DeliverImage {
     if (!doc || !isLive(doc, nowSeconds)) return null;
     const bytes = this.deps.variants.peek(link.id, link.variantKey);
     if (!bytes) return null;
-    this.hotHits++;
     return this.#image(doc, link.rendition, nowSeconds, ifNoneMatch, bytes, bytes.length);
   }
 

@@ -1,6 +1,6 @@
 import { FORMATS } from "../formats/mod.ts";
-import type { OutputFormat, TransformParams } from "../transform/params.ts";
-import { touchesPixels } from "../transform/pipeline.ts";
+import type { OutputFormat, TransformParams } from "../transform/mod.ts";
+import { touchesPixels } from "../transform/mod.ts";
 
 /** The parts of a stored image that decide whether negotiation may change its format. */
 export type NegotiationSource = { format: string; frames: number };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../domain/errors.ts";
 import { parseCssColour } from "./css_color.ts";
-import type { Gravity, TransformParams } from "../transform/params.ts";
+import type { Gravity, TransformParams } from "../transform/mod.ts";
 import { canonicalString } from "./canonical.ts";
 
 /** What each parameter accepts, in words: the hint of every refusal. */

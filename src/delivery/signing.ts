@@ -1,6 +1,6 @@
 import { hmacBytes, timingSafeEqual } from "../crypto.ts";
 import { encodeBase64Url } from "../encoding.ts";
-import type { TransformParams } from "../transform/params.ts";
+import type { TransformParams } from "../transform/mod.ts";
 import { canonicalString, needsSignature, signedString } from "./canonical.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { IngestOptions, IngestResult } from "../imaging/mod.ts";
-import type { OutputFormat, TransformParams } from "../transform/params.ts";
-import type { Output, PipelineLimits, PipelineVision, Source } from "../transform/pipeline.ts";
+import type { OutputFormat, TransformParams } from "../transform/mod.ts";
+import type { Output, PipelineLimits, PipelineVision, Source } from "../transform/mod.ts";
 import { ingestCost, transformCost, type TransformSource } from "./job_cost.ts";
 import { JobQueue } from "./job_queue.ts";
 import type { Job, JobKind, JobOf, JobResults } from "./jobs.ts";

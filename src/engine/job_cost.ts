@@ -1,15 +1,15 @@
 import type { IngestOptions } from "../imaging/mod.ts";
-import { readHeader } from "../imaging/header.ts";
+import { readHeader } from "../imaging/mod.ts";
 import { largestIcoEntry } from "../codecs/mod.ts";
-import { imageSizes } from "../imaging/isobmff.ts";
-import { readBmpHeader } from "../codecs/bmp_header.ts";
-import { resolveLimits } from "../imaging/limits.ts";
-import { pixelMemoryBytes } from "../imaging/pixel_memory.ts";
-import { sniff } from "../imaging/sniff.ts";
-import { readWebpHeader } from "../imaging/webp_header.ts";
-import type { OutputFormat, TransformParams } from "../transform/params.ts";
-import { decodeTarget } from "../transform/pipeline.ts";
-import { orientedSize, outputSize, planGeometry } from "../transform/plan.ts";
+import { imageSizes } from "../imaging/mod.ts";
+import { readBmpHeader } from "../codecs/mod.ts";
+import { resolveLimits } from "../imaging/mod.ts";
+import { pixelMemoryBytes } from "../imaging/mod.ts";
+import { sniff } from "../imaging/mod.ts";
+import { readWebpHeader } from "../imaging/mod.ts";
+import type { OutputFormat, TransformParams } from "../transform/mod.ts";
+import { decodeTarget } from "../transform/mod.ts";
+import { orientedSize, outputSize, planGeometry } from "../transform/mod.ts";
 
 /** What any job holds at least: a codec's wasm instance and the job's own bytes. */
 export const MIN_JOB_BYTES = 18 * 2 ** 20;

@@ -1,12 +1,12 @@
 import { ingest, type IngestOptions, type IngestResult } from "../imaging/mod.ts";
-import type { OutputFormat, TransformParams } from "../transform/params.ts";
+import type { OutputFormat, TransformParams } from "../transform/mod.ts";
 import {
   type Output,
   type PipelineLimits,
   type PipelineVision,
   runPipeline,
   type Source,
-} from "../transform/pipeline.ts";
+} from "../transform/mod.ts";
 import { encodeJpeg } from "../codecs/mod.ts";
 
 /** Sniff, probe, decode, normalise and strip GPS: bytes as sent become bytes to store. */

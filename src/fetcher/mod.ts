@@ -4,3 +4,4 @@ export { type Connector, pinnedConnector, type Resolver, systemResolver } from "
 export { checkUrl, MAX_URL_LENGTH, normaliseHostPort } from "./url_policy.ts";
 export { classifyAddress } from "./address_policy.ts";
 export { checkPostUrl, type PostOutcome, safePost, type SafePostOptions } from "./safe_post.ts";
+export { formatIp, parseIp } from "./ip_address.ts";

@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { sessionCookieName } from "../accounts/sessions.ts";
+import { sessionCookieName } from "../accounts/mod.ts";
 import type { Config } from "../config.ts";
 import { hmacHex } from "../crypto.ts";
-import { maxUploadBytes } from "../images/upload_limits.ts";
+import { maxUploadBytes } from "../images/mod.ts";
 import { AppError } from "../../domain/errors.ts";
 import { clientIp, clientSubject } from "./client_ip.ts";
 import type { AppDeps } from "./types.ts";

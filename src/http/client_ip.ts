@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { getConnInfo } from "hono/deno";
-import { formatIp, parseIp } from "../fetcher/ip_address.ts";
+import { formatIp, parseIp } from "../fetcher/mod.ts";
 
 /**
  * The peer address Deno.serve saw; on Deploy that is the real client. Behind a proxy we trust

@@ -1,10 +1,10 @@
 import { nextPlan, type PlanName } from "../../domain/account/plans.ts";
 import type { AppError, AppErrorCode, ErrorCode } from "../../domain/errors.ts";
-import { upgradeUrl } from "../accounts/upgrade_links.ts";
+import { upgradeUrl } from "../accounts/mod.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config.ts";
 import { formatBytes } from "../format_bytes.ts";
-import { registerUrl } from "../images/image_view.ts";
+import { registerUrl } from "../images/mod.ts";
 import { toUnixSeconds } from "../clock.ts";
 import { type Action, ERROR_STATUS } from "./error_catalogue.ts";
 

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { usageOf } from "../accounts/usage.ts";
+import { usageOf } from "../accounts/mod.ts";
 import { toUnixSeconds } from "../clock.ts";
 import { AppError } from "../../domain/errors.ts";
 import type { AppDeps, AppEnv } from "./types.ts";

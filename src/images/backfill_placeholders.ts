@@ -5,8 +5,8 @@ import type { BlobStore } from "../blob_store/mod.ts";
 import type { Clock } from "../clock.ts";
 import { type EventStore, initialGeneration, keys } from "../event_store/mod.ts";
 import type { IdGenerator } from "../ids.ts";
-import { placeholdersOf } from "../imaging/placeholder_source.ts";
-import type { StoredFormat } from "../imaging/stored_format.ts";
+import { placeholdersOf } from "../imaging/mod.ts";
+import type { StoredFormat } from "../imaging/mod.ts";
 import type { ImageQueries } from "./image_queries.ts";
 import { streams } from "../../domain/streams.ts";
 

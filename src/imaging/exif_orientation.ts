@@ -1,4 +1,4 @@
-import { hasAscii, u16be, u16le } from "../codecs/bytes.ts";
+import { hasAscii, u16be, u16le } from "../codecs/mod.ts";
 import { readTiffHeader } from "./tiff_header.ts";
 
 const ORIENTATION_TAG = 0x0112;

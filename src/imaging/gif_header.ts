@@ -1,5 +1,5 @@
-import { hasAscii, u16le } from "../codecs/bytes.ts";
-import { invalidImage } from "../codecs/errors.ts";
+import { hasAscii, u16le } from "../codecs/mod.ts";
+import { invalidImage } from "../codecs/mod.ts";
 import type { RasterHeader } from "./header.ts";
 
 const EXTENSION = 0x21, IMAGE = 0x2c, TRAILER = 0x3b;

@@ -1,4 +1,4 @@
-import { hasAscii, u16be, u32be, u32le } from "../codecs/bytes.ts";
+import { hasAscii, u16be, u32be, u32le } from "../codecs/mod.ts";
 
 /*
  * Where each format's image ends. Bytes after that point are what makes a polyglot (an image

@@ -1,4 +1,4 @@
-import { emptyFile, unsupportedFormat } from "../codecs/errors.ts";
+import { emptyFile, unsupportedFormat } from "../codecs/mod.ts";
 import { ingestBmp, ingestClassic, ingestIco } from "./ingest_raster.ts";
 import { ingestAvif, ingestHeic, ingestWebp } from "./ingest_modern.ts";
 import { ingestSvg } from "./ingest_svg.ts";

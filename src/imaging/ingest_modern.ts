@@ -1,4 +1,4 @@
-import { asInvalid, invalidImage } from "../codecs/errors.ts";
+import { asInvalid, invalidImage } from "../codecs/mod.ts";
 import { decodeAvif, decodeHeic, decodeWebp, encodeMozjpeg, type Rgba } from "../codecs/mod.ts";
 import { heifExifSegment, insertAfterJfif } from "./heif_exif.ts";
 import { isoBmffEnd, riffEnd } from "./image_end.ts";

@@ -1,6 +1,6 @@
-import { readBmpHeader } from "../codecs/bmp_header.ts";
+import { readBmpHeader } from "../codecs/mod.ts";
 import { decodeBmp, decodeIcoBmp, encodePng, largestIcoEntry } from "../codecs/mod.ts";
-import { asInvalid } from "../codecs/errors.ts";
+import { asInvalid } from "../codecs/mod.ts";
 import { gifEnd } from "./gif_header.ts";
 import { jpegEnd, pngEnd } from "./image_end.ts";
 import { inspectRaster } from "./inspect.ts";

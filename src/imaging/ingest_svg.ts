@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/errors.ts";
-import { invalidImage, svgTooLarge } from "../codecs/errors.ts";
+import { invalidImage, svgTooLarge } from "../codecs/mod.ts";
 import { svgSize } from "../codecs/mod.ts";
 import { checkSvgIngest } from "./svg_budget.ts";
 import { type Ingested, ingested } from "./stored_format.ts";

@@ -1,5 +1,5 @@
 import { FORMATS } from "../formats/mod.ts";
-import { codecUnavailable, invalidImage } from "../codecs/errors.ts";
+import { codecUnavailable, invalidImage } from "../codecs/mod.ts";
 import { swapsAxes } from "./exif_orientation.ts";
 import { readHeader } from "./header.ts";
 import { checkLimits, type ImageLimits } from "./limits.ts";

@@ -1,4 +1,4 @@
-import { hasAscii, latin1, u16be, u32be } from "../codecs/bytes.ts";
+import { hasAscii, latin1, u16be, u32be } from "../codecs/mod.ts";
 
 /*
  * Just enough of ISO-BMFF / HEIF (ISO 23008-12) for AVIF and HEIC: the image sizes an encoder

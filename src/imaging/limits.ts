@@ -1,4 +1,4 @@
-import { imageTooLarge } from "../codecs/errors.ts";
+import { imageTooLarge } from "../codecs/mod.ts";
 
 /** Limits from SPEC §4; pass `config.limits` to use the configured values. */
 export type ImageLimits = {

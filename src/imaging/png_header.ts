@@ -1,5 +1,5 @@
-import { hasAscii, u32be } from "../codecs/bytes.ts";
-import { invalidImage } from "../codecs/errors.ts";
+import { hasAscii, u32be } from "../codecs/mod.ts";
+import { invalidImage } from "../codecs/mod.ts";
 import { readOrientation } from "./exif_orientation.ts";
 import type { RasterHeader } from "./header.ts";
 

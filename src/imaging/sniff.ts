@@ -1,4 +1,4 @@
-import { hasAscii, latin1, u16le, u32be, u32le } from "../codecs/bytes.ts";
+import { hasAscii, latin1, u16le, u32be, u32le } from "../codecs/mod.ts";
 
 /** The formats imagescript's FFI-free wasm decoders read (see src/codecs/wasm_codecs.ts). */
 export type RasterFormat = "jpeg" | "png" | "gif";

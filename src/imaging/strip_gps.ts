@@ -1,7 +1,7 @@
-import { concat, hasAscii, u32be, u32le } from "../codecs/bytes.ts";
+import { concat, hasAscii, u32be, u32le } from "../codecs/mod.ts";
 import { stripGpsInPlace } from "./exif_gps.ts";
 import { exifItemExtents, exifItemTiffStart, gather, scatter } from "./isobmff.ts";
-import { jpegSegments } from "../codecs/jpeg_segments.ts";
+import { jpegSegments } from "../codecs/mod.ts";
 
 /*
  * GPS leaves every stored original, whatever its container; the rest of the metadata stays for

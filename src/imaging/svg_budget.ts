@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/errors.ts";
-import { invalidImage } from "../codecs/errors.ts";
+import { invalidImage } from "../codecs/mod.ts";
 import { type CostPart, estimateSvgCost, type SvgCost } from "./svg_cost.ts";
 import { length, viewBox } from "./svg_geometry.ts";
 import { MAX_COSTLY_RULES, parseSvgTree, type SvgNode, SvgTreeLimit } from "./svg_tree.ts";

@@ -1,4 +1,4 @@
-import { hasAscii, u16be, u16le, u32be, u32le } from "../codecs/bytes.ts";
+import { hasAscii, u16be, u16le, u32be, u32le } from "../codecs/mod.ts";
 
 type Reader = (b: Uint8Array, o: number) => number;
 

@@ -1,5 +1,5 @@
-import { hasAscii, latin1, u16le, u32le } from "../codecs/bytes.ts";
-import { invalidImage } from "../codecs/errors.ts";
+import { hasAscii, latin1, u16le, u32le } from "../codecs/mod.ts";
+import { invalidImage } from "../codecs/mod.ts";
 
 /** A RIFF chunk: its FourCC, where its payload starts, and the payload's length. */
 type Chunk = { type: string; start: number; data: number; length: number };

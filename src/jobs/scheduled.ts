@@ -1,4 +1,4 @@
-import { runExpiryJob } from "../images/expire_job.ts";
+import { runExpiryJob } from "../images/mod.ts";
 import type { Services } from "../services.ts";
 import { withKvLease } from "./kv_lease.ts";
 

@@ -13,8 +13,8 @@ import {
   stripMetadata,
 } from "../codecs/mod.ts";
 import { decodeSource } from "../imaging/mod.ts";
-import { swapsAxes } from "../imaging/exif_orientation.ts";
-import { readHeader } from "../imaging/header.ts";
+import { swapsAxes } from "../imaging/mod.ts";
+import { readHeader } from "../imaging/mod.ts";
 import type { OutputFormat, TransformParams } from "./params.ts";
 import { type GeometryPlan, orientedSize, planGeometry } from "./plan.ts";
 import { touchesPixels } from "./pixel_rules.ts";

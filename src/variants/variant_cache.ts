@@ -50,8 +50,6 @@ export class VariantCache {
   readonly #memoryBytes: number;
   readonly #inflight = new Map<string, Promise<Variant>>();
   #evicting: Promise<void> | null = null;
-  /** How many variants this isolate has computed: what "served from the cache" is measured by. */
-  computed = 0;
 
   constructor(
     private readonly kv: Deno.Kv,
@@ -128,7 +126,6 @@ export class VariantCache {
     compute: () => Promise<Computed>,
   ): Promise<Variant> {
     const out = await compute();
-    this.computed++;
     const now = this.clock.now();
     // A JPEG with nothing to strip comes out byte for byte as stored: point at the original
     // rather than store it twice, and leave its deletion to the image.

@@ -1,5 +1,5 @@
-import { swapsAxes } from "../imaging/exif_orientation.ts";
-import { readHeader } from "../imaging/header.ts";
+import { swapsAxes } from "../imaging/mod.ts";
+import { readHeader } from "../imaging/mod.ts";
 import { orient } from "../pixels/mod.ts";
 import type { StoredFormat } from "../codecs/mod.ts";
 import { decodeSource } from "../imaging/mod.ts";

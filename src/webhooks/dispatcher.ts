@@ -4,7 +4,7 @@ import type { Clock } from "../clock.ts";
 import { openText } from "../crypto.ts";
 import type { EventStore } from "../event_store/mod.ts";
 import { type PostOutcome, safePost } from "../fetcher/mod.ts";
-import type { ImageQueries } from "../images/image_queries.ts";
+import type { ImageQueries } from "../images/mod.ts";
 import { VERSION } from "../version.ts";
 import { payloadOf } from "./payload.ts";
 import { signWebhook } from "./signature.ts";

@@ -1,7 +1,7 @@
 import type { StoredEvent } from "../../domain/event_envelope.ts";
 import type { ImageDeleted, ImageExpired } from "../../domain/image/events.ts";
 import { imageReadModel } from "../../projections/image_read_model.ts";
-import { imageObject } from "../images/image_view.ts";
+import { imageObject } from "../images/mod.ts";
 import type { WebhookEventType } from "./types.ts";
 
 /**
