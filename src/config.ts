@@ -133,7 +133,7 @@ const EnvSchema = z.object({
   SEGMENT_MODEL_NORMALIZE: z.enum(["unit", "imagenet", "isnet"]).default("unit"),
   IMAGE_WORKERS: int(0).max(256).optional(),
   IMAGE_JOB_TIMEOUT_MS: int(100).max(600_000).default(60_000),
-  IMAGE_MEMORY_MB: int(16).default(512),
+  IMAGE_MEMORY_MB: int(16).default(384),
   IMAGE_WORKER_RECYCLE_MB: int(16).default(256),
   HOT_CACHE_BYTES: int(0).default(64 * MB),
   DENO_DEPLOYMENT_ID: z.string().optional(),

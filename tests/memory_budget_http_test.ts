@@ -65,7 +65,7 @@ Deno.test("four 49 MP PNG bombs at once are all answered, one at a time, and /he
     assert.ok(r.responses.some((res) => res.status === 201));
     assert.ok(r.probes > 0);
     assert.ok(r.slowest < HEALTHZ_WITHIN_MS, `/healthz took ${Math.round(r.slowest)} ms`);
-    // Each bomb is estimated past the 512 MB budget on its own: never two at once.
+    // Each bomb is estimated past the 384 MB budget on its own: never two at once.
     const budget = t.services.config.engine.memoryBytes;
     assert.ok(r.admitted() > 0);
     assert.ok(r.admitted() < 2 * budget, `${r.admitted()} bytes admitted at once`);
@@ -112,9 +112,9 @@ Deno.test("a Worker left past IMAGE_WORKER_RECYCLE_MB by a job is replaced, and 
   }, { IMAGE_WORKERS: "1", IMAGE_WORKER_RECYCLE_MB: "64" });
 });
 
-Deno.test("IMAGE_MEMORY_MB defaults to 512 and IMAGE_WORKER_RECYCLE_MB to 256, both read from the environment", () => {
+Deno.test("IMAGE_MEMORY_MB defaults to 384 and IMAGE_WORKER_RECYCLE_MB to 256, both read from the environment", () => {
   const defaults = loadConfig({ KV_PATH: ":memory:" }).engine;
-  assert.deepEqual([defaults.memoryBytes, defaults.recycleBytes], [512_000_000, 256_000_000]);
+  assert.deepEqual([defaults.memoryBytes, defaults.recycleBytes], [384_000_000, 256_000_000]);
   const set = loadConfig({
     KV_PATH: ":memory:",
     IMAGE_MEMORY_MB: "2048",
