@@ -61,6 +61,10 @@ const route = createRoute({
   },
 });
 
+function setHeaders(c: Context<AppEnv>, headers: Record<string, string>) {
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+}
+
 /** Renders what DeliverImage answered; image bytes carry exactly the service's headers. */
 function render(c: Context<AppEnv>, deps: AppDeps, out: Delivery): Response {
   if (out.kind === "gone_page") {
@@ -81,7 +85,7 @@ function render(c: Context<AppEnv>, deps: AppDeps, out: Delivery): Response {
     });
     return c.html(`<!DOCTYPE html>${page}`, 200);
   }
-  for (const [name, value] of Object.entries(out.headers)) c.header(name, value);
+  setHeaders(c, out.headers);
   if (out.body === null) return c.body(null, out.status);
   return c.body(out.body as Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array<ArrayBuffer>>, 200);
 }
@@ -99,6 +103,7 @@ export function deliveryRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       accept: c.req.header("accept"),
       ifNoneMatch: c.req.header("if-none-match"),
       head: c.req.method === "HEAD",
+      onHeaders: (headers) => setHeaders(c, headers),
     });
     return render(c, deps, out);
   });
@@ -121,7 +126,8 @@ function pathAndQuery(url: string): [string, string] {
 /**
  * Hot links answered before the middleware stack: a variant this process holds in memory goes
  * out with the headers the full route would send (the request id as the requestId middleware
- * makes it). Anything else, null: the app answers it.
+ * makes it). Anything else, or a request the middleware could answer otherwise, null: the app
+ * answers it.
  *
  * Building a Response validates every header, which costs a hot link more than everything else
  * it does; so each hot variant keeps one ready response (while its Cache-Control holds) and
@@ -135,6 +141,11 @@ export function hotDelivery(deps: Pick<AppDeps, "delivery">) {
     const file = IMAGE_PATH.exec(path)?.[1];
     if (!file) return null;
     const headers = req.headers;
+    // What the middleware would answer instead of the image: a 401 for a bad API key (a key is
+    // checked on every request, image links included), and the canonical-host redirect of a
+    // browser opening a link without an extension (src/http/canonical_host.ts).
+    if (headers.has("authorization")) return null;
+    if (!file.includes(".") && headers.get("sec-fetch-mode") === "navigate") return null;
     const out = deps.delivery.hot(
       file,
       search,

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { DAY_MS, type ImageJson, type TestApp, uploadOk, withApp } from "./support/http.ts";
+import {
+  DAY_MS,
+  expectError,
+  type ImageJson,
+  type TestApp,
+  uploadOk,
+  withApp,
+} from "./support/http.ts";
 import { fixture } from "./support/test_app.ts";
 import { countCalls } from "./support/spy.ts";
 
@@ -117,5 +124,43 @@ Deno.test("links whose answer depends on the request's headers always take the f
     assert.equal(page.hot, false);
     assert.match(page.res.headers.get("content-type") ?? "", /text\/html/);
     await page.res.body?.cancel();
+  });
+});
+
+Deno.test("a hot link still answers as the middleware would: a bad API key is a 401, another host's navigation a redirect", async () => {
+  await withApp(async (t) => {
+    const { img, path, first } = await hotLink(t);
+    await first.body?.cancel();
+    const badKey = await request(t, path, { headers: { authorization: "Bearer img_live_nope" } });
+    await expectError(badKey.res, 401, "unauthorized");
+
+    const bare = `/${img.id}?${LINK}`;
+    for (let i = 0; i < 2; i++) await (await request(t, bare)).res.body?.cancel();
+    assert.equal((await request(t, bare)).hot, true, "the link without extension is hot too");
+    const elsewhere = await request(t, `http://127.0.0.1:8000${bare}`, {
+      headers: { host: "127.0.0.1:8000", "sec-fetch-mode": "navigate", accept: "*/*" },
+    });
+    assert.equal(elsewhere.res.status, 302);
+    assert.equal(elsewhere.res.headers.get("location"), `http://img.test${bare}`);
+  });
+});
+
+Deno.test("a link whose query is padded past 512 characters is answered but never remembered", async () => {
+  await withApp(async (t) => {
+    const img = await uploadOk(t, await fixture("rocket.jpg"), "rocket.jpg");
+    const padded = (chars: number) => {
+      const query = `size=s&brightness=1.1`;
+      return `/${img.id}.webp?${query}${"0".repeat(chars - query.length)}`;
+    };
+    for (const [chars, remembered] of [[500, true], [600, false]] as const) {
+      const path = padded(chars);
+      assert.equal(new URL(`http://x${path}`).search.length - 1, chars);
+      for (let i = 0; i < 2; i++) {
+        const { res, hot } = await request(t, path);
+        assert.equal(res.status, 200);
+        await res.body?.cancel();
+        if (i === 1) assert.equal(hot, remembered, `${chars} characters`);
+      }
+    }
   });
 });

@@ -285,3 +285,24 @@ Deno.test("an image expired by another process answers 410 at once, not 500, des
     kv.close();
   }
 });
+
+Deno.test("an image whose bytes are gone from the store is a 503 that still carries the image's CORS and safety headers", async () => {
+  await withApp(async (t) => {
+    const img = await uploadOk(t, await fixture("rocket.jpg"), "rocket.jpg");
+    const hash = await blobHashOf(t, img.id);
+    // Removed behind the service's back: nothing references it as far as this delete knows.
+    assert.ok(
+      await t.services.blobs.delete(hash, () => Promise.resolve(false), t.clock.now() + DAY_MS),
+    );
+    for (const path of [`/${img.id}.jpg`, `/${img.id}.webp?size=s`]) {
+      const res = await get(t, path);
+      await expectError(res, 503, "store_unavailable", "retry");
+      const h = res.headers;
+      // A page elsewhere that draws the image can read why it failed, and retry.
+      assert.equal(h.get("access-control-allow-origin"), "*", path);
+      assert.equal(h.get("x-content-type-options"), "nosniff", path);
+      assert.match(h.get("content-security-policy") ?? "", /\bsandbox\b/, path);
+      assert.equal(h.get("cache-control"), "no-store", "an error is never cached");
+    }
+  });
+});

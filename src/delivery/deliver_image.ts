@@ -24,6 +24,12 @@ const EXT_ALIASES: Record<string, string> = { jpeg: "jpg" };
 const IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 /** Links answered from memory: enough for every hot link, small beside the variants. */
 const HOT_LINKS = 10_000;
+/**
+ * The longest query remembered. Links are kept by the query as sent, and a value can be padded
+ * (`brightness=1.1000…`) to any length the URL allows; real links are far shorter, and this
+ * bounds the links' memory to a few megabytes.
+ */
+const HOT_QUERY_CHARS = 512;
 
 /** `/{id}` or `/{id}.{ext}`, the extension lower-cased and `.jpeg` read as `.jpg`. */
 export type Target = { id: string; ext?: string };
@@ -38,6 +44,12 @@ export type DeliveryRequest = {
   accept?: string;
   ifNoneMatch?: string;
   head: boolean;
+  /**
+   * Told the image headers (ETag, Cache-Control, CORS, nosniff, CSP) once they are known and
+   * before the bytes are made: an error while making them (the store out of reach, the engine
+   * overloaded) still goes out with them, as a response whose headers were sent first would.
+   */
+  onHeaders?: (headers: Record<string, string>) => void;
 };
 
 /** What a link answers, for the route to render. */
@@ -211,16 +223,16 @@ export class DeliverImage {
       const { mime, format, width, height } = rendition;
       return { kind: "viewer", doc, nowSeconds, image: { url, mime, format, width, height } };
     }
+    const headers = imageHeaders(doc, rendition, nowSeconds);
     if (matches(req.ifNoneMatch, rendition.etag)) {
-      return {
-        kind: "image",
-        status: 304,
-        headers: imageHeaders(doc, rendition, nowSeconds),
-        body: null,
-      };
+      return { kind: "image", status: 304, headers, body: null };
     }
+    req.onHeaders?.(headers);
     const { body, size, segmentMethod } = await transforms.body(doc, params, rendition);
-    if (!rendition.original && !parsed.auto && !params.segment) {
+    if (
+      !rendition.original && !parsed.auto && !params.segment &&
+      req.search.length <= HOT_QUERY_CHARS
+    ) {
       this.#remember(`${req.file}${req.search}`, id, rendition);
     }
     const out = this.#image(doc, rendition, nowSeconds, req.ifNoneMatch, body, size);

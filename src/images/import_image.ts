@@ -45,9 +45,20 @@ function refusal(err: unknown, limits: Config["limits"], owner: string | null): 
   return err;
 }
 
-/** A refusal the caller fixes by changing the request (not a busy server or a fault of ours). */
+/**
+ * What ingest says about the bytes, which an importer fixes by changing the URL. Anything else
+ * (a plan limit, a busy server, a fault of ours, a refusal about the account) passes unchanged.
+ */
+const ABOUT_THE_BYTES = new Set<string>([
+  "validation_error",
+  "unsupported_format",
+  "invalid_image",
+  "image_too_large",
+  "image_too_complex",
+  "file_too_large",
+]);
 const fixable = (err: AppError) =>
-  err.details.retryAfter === undefined && !err.details.register && err.code !== "internal_error";
+  ABOUT_THE_BYTES.has(err.code) && err.details.retryAfter === undefined && !err.details.register;
 
 /**
  * Ingest's own errors pass through with their code and message; only the field they point at
